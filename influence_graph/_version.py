@@ -1,0 +1,11 @@
+"""Package and model versions.
+
+``model_version`` changes whenever an algorithm or a default that changes numbers
+changes, so a score difference across model versions is never reported as a user's
+change (RELIABILITY.md §2).
+"""
+
+__all__ = ["__version__", "model_version"]
+
+__version__ = "0.1.0"
+model_version = "2026.11.1"
