@@ -1,0 +1,27 @@
+"""Diffusion: edge probabilities, IC/LT models and spread estimators (exact, Monte Carlo, RIS).
+
+>>> import influence_graph.diffusion as d
+>>> "expected_spread" in d.__all__
+True
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+__all__ = ["edge_probabilities", "expected_spread", "SpreadResult"]
+
+_LAZY = {
+    "edge_probabilities": ".probabilities",
+    "expected_spread": ".spread",
+    "SpreadResult": ".spread",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'influence_graph.diffusion' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name], __name__), name)
+    globals()[name] = value
+    return value
