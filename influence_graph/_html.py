@@ -1,0 +1,80 @@
+"""A tiny, dependency-free HTML writer for self-contained reports (no external requests).
+
+Figures are embedded as base64 PNG data URIs, so ``index.html`` opens offline and can be
+mailed as one file.
+
+Examples
+--------
+>>> import polars as pl
+>>> html = table_html(pl.DataFrame({"user": ["a"], "spread": [1.23456]}))
+>>> "<td>1.235</td>" in html
+True
+>>> "<script" in page("t", ["<p>x</p>"])
+False
+"""
+
+from __future__ import annotations
+
+import base64
+import html as _html
+import io
+from collections.abc import Sequence
+
+import polars as pl
+
+__all__ = ["escape", "figure_html", "table_html", "page"]
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
+max-width:1100px;margin:2em auto;padding:0 1em;color:#1f2328;line-height:1.45}
+h1{font-size:1.7em;margin-bottom:.2em}h2{margin-top:1.8em;border-bottom:1px solid #d0d7de}
+table{border-collapse:collapse;margin:.8em 0;font-size:.88em}
+th,td{border:1px solid #d0d7de;padding:.25em .55em;text-align:right}
+th{background:#f6f8fa}td:first-child,th:first-child{text-align:left}
+figure{margin:1em 0}figcaption{font-size:.88em;color:#57606a}
+img{max-width:100%;height:auto}.note{color:#57606a;font-size:.9em}
+code{background:#f6f8fa;padding:0 .25em}
+"""
+
+
+def escape(text: object) -> str:
+    """HTML-escape ``str(text)``."""
+    return _html.escape(str(text))
+
+
+def figure_html(fig, caption: str = "", *, dpi: int = 110) -> str:  # noqa: ANN001 - matplotlib Figure
+    """Render a matplotlib Figure as an embedded PNG ``<figure>``."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    cap = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
+    return f'<figure><img alt="{escape(caption)}" src="data:image/png;base64,{data}">{cap}</figure>'
+
+
+def _fmt(value: object, digits: int) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        if value != value:  # NaN
+            return "NaN"
+        return f"{value:.{digits}f}" if abs(value) < 1e6 else f"{value:.3g}"
+    return escape(value)
+
+
+def table_html(df: pl.DataFrame, *, digits: int = 3, max_rows: int = 50) -> str:
+    """Render a polars DataFrame as an HTML table (floats rounded to ``digits``)."""
+    head = "".join(f"<th>{escape(c)}</th>" for c in df.columns)
+    body = []
+    for row in df.head(max_rows).iter_rows():
+        body.append("<tr>" + "".join(f"<td>{_fmt(v, digits)}</td>" for v in row) + "</tr>")
+    more = f'<p class="note">{df.height - max_rows:,} more rows in the CSV.</p>' if df.height > max_rows else ""
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
+
+
+def page(title: str, sections: Sequence[str]) -> str:
+    """Assemble a complete, self-contained HTML page."""
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{escape(title)}</title>"
+        f"<style>{_CSS}</style></head><body>" + "\n".join(sections) + "</body></html>"
+    )
