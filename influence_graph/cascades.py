@@ -11,13 +11,20 @@ Reconstruction rule
   under the intermediate retweeter, and the cascade is the one of the chain's root.
   A ``parent_id`` that names no event in the log becomes a root of its own, authored
   by ``target_user`` (the content is known to exist; its posting was not logged).
-- **Inferred** (no ``parent_id``): ``target_user`` is taken as the original author (as
-  in Twitter's retweet metadata, which names the root author). The content is the
-  author's latest post at or before the adoption when the log has the author's posts,
-  otherwise all of the author's content in the log is one cascade (Higgs). Within the
-  cascade the adopter got it from the **latest earlier adopter among the users they
-  follow**, else from the original author (the standard rule; cf. Bakshy et al. 2011,
-  Goel et al. 2016). Without a follower graph every adopter hangs under the author.
+- **Inferred** (no ``parent_id``), with ``target="author"`` (the default):
+  ``target_user`` is taken as the original author, as in Twitter's retweet metadata,
+  which names the root author (Higgs). The content is the author's latest post at or
+  before the adoption — the latest one sharing a topic with the adoption when topics
+  are logged — else all of the author's unlogged content is one cascade (Higgs has no
+  post rows). Within the cascade the adopter got it from the **latest earlier adopter
+  among the users they follow**, else from the original author: the standard rule
+  (Bakshy et al. 2011 credit a followee who posted earlier; Goel et al. 2016 build
+  the tree from the follower graph the same way). Without a follower graph every
+  adopter hangs under the author.
+- **Inferred** with ``target="source"``: ``target_user`` names whom the adopter got
+  the content from (the synthetic world's convention). The adopter hangs under
+  ``target_user`` and the content is the target's latest content (their post or
+  their own adoption) at or before the adoption, preferring one sharing a topic.
 - Each user counts once per cascade (the first adoption); the author re-sharing their
   own content adds nothing. "Earlier" means earlier in the event order (timestamp,
   then ``event_id``).
@@ -48,7 +55,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from ._validation import bad_param
+from ._validation import bad_param, check_choice
 from .dataset import Dataset
 
 __all__ = ["cascades", "CascadeResult", "CASCADE_USER_COLUMNS", "structural_virality", "tree_stats"]
@@ -190,16 +197,23 @@ def _followees(ds: Dataset) -> dict[str, set[str]]:
     return {u: set(f) for u, f in zip(fol["follower"].to_list(), fol["followee"].to_list())}
 
 
-def cascades(ds: Dataset, *, actions: Sequence[str] = ("retweet",)) -> CascadeResult:
+def cascades(
+    ds: Dataset, *, actions: Sequence[str] = ("retweet", "quote"), target: str = "author"
+) -> CascadeResult:
     """Reconstruct cascades from ``parent_id`` chains, or infer them (module docstring).
 
     Parameters
     ----------
     ds : Dataset
     actions : sequence of str
-        Actions that adopt (pass on) content: ``("retweet",)`` by default; add
-        ``"quote"`` to count quote posts as adoptions. Content-creating events outside
-        ``actions`` (posts, and quotes/replies when not listed) are roots.
+        Actions that adopt (pass on) content: retweets and quotes by default (a quote
+        passes the content on to the quoter's followers too); ``("retweet",)`` gives
+        pure retweet cascades. Content-creating events outside ``actions`` (posts,
+        replies, and quotes when not listed) can only be roots.
+    target : {"author", "source"}
+        What ``target_user`` of an adoption *without* ``parent_id`` names: the
+        original author (Twitter's convention, Higgs) or the user the adopter got the
+        content from. Unused for rows that carry ``parent_id``.
 
     Returns
     -------
@@ -210,7 +224,8 @@ def cascades(ds: Dataset, *, actions: Sequence[str] = ("retweet",)) -> CascadeRe
     Raises
     ------
     InputValidationError
-        When ``actions`` names anything but retweet and quote.
+        When ``actions`` names anything but retweet and quote, or ``target`` is not
+        ``"author"`` or ``"source"``.
 
     Examples
     --------
@@ -242,17 +257,25 @@ def cascades(ds: Dataset, *, actions: Sequence[str] = ("retweet",)) -> CascadeRe
     for a in actions:
         if a not in _ADOPTIONS:
             raise bad_param("actions", a, "contain only 'retweet' and 'quote'")
+    check_choice("target", target, ("author", "source"))
     ev = ds.events.select(
-        "event_id", "user", pl.col("action").cast(pl.String), "target_user", "post_id", "parent_id", "timestamp"
+        "event_id", "user", pl.col("action").cast(pl.String), "target_user", "post_id", "parent_id",
+        "timestamp", "topics",
     )
     ev = ev.sort(["timestamp", "event_id"], maintain_order=True).filter(
         pl.col("action").is_in([*actions, "post"]) | pl.col("post_id").is_not_null()
     )
     ev = ev.with_columns(pl.col("timestamp").dt.epoch("us"))
-    if ds.follows is None and ev["parent_id"].null_count() == ev.height:
+    simple = (
+        target == "author"
+        and ds.follows is None
+        and ev["parent_id"].null_count() == ev.height
+        and (ev["topics"].null_count() == ev.height or not (ev["action"] == "post").any())
+    )
+    if simple:
         nodes, info = _star(ev, actions)
     else:
-        nodes, info = _walk(ev, actions, _followees(ds))
+        nodes, info = _walk(ev, actions, _followees(ds), target)
     nodes = nodes.with_columns(pl.col("timestamp").cast(pl.Datetime("us", "UTC")))
     info = info.with_columns(pl.col("root_time").cast(pl.Datetime("us", "UTC")))
     nodes = nodes.with_columns(
@@ -352,14 +375,26 @@ def _star(ev: pl.DataFrame, actions: tuple[str, ...]) -> tuple[pl.DataFrame, pl.
     return nodes, info
 
 
+def _pick(contents: list[tuple[str, frozenset]] | None, topics: frozenset) -> str | None:
+    """The latest content sharing a topic with ``topics``, else the latest."""
+    if not contents:
+        return None
+    if topics:
+        for cid, tp in reversed(contents):
+            if tp & topics:
+                return cid
+    return contents[-1][0]
+
+
 def _walk(
-    ev: pl.DataFrame, actions: tuple[str, ...], followees: dict[str, set[str]]
+    ev: pl.DataFrame, actions: tuple[str, ...], followees: dict[str, set[str]], target_is: str = "author"
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Event-by-event reconstruction (parent_id chains and the follower rule)."""
     cols = {c: ev[c].to_list() for c in ev.columns}
     author_of: dict[str, str] = {}  # content id -> author
     root_of: dict[str, str] = {}  # content id (adoptions) -> cascade id
-    posts_by: dict[str, list[str]] = {}  # author -> their post ids so far (time order)
+    posts_by: dict[str, list[tuple[str, frozenset]]] = {}  # author -> (post id, topics), time order
+    held_by: dict[str, list[tuple[str, frozenset]]] = {}  # user -> (cascade, topics) they hold
     members: dict[str, dict[str, int]] = {}  # cascade -> user -> node index
     # node arrays, appended in event order (parents always earlier)
     n_cid: list[str] = []
@@ -384,6 +419,7 @@ def _walk(
     for i in range(ev.height):
         act, user, target = cols["action"][i], cols["user"][i], cols["target_user"][i]
         pid, parent, t, eid = cols["post_id"][i], cols["parent_id"][i], cols["timestamp"][i], cols["event_id"][i]
+        topics = frozenset(cols["topics"][i] or ())
         if act not in adopt:
             if act == "post" or pid is not None:
                 cid = pid if pid is not None else eid
@@ -392,7 +428,8 @@ def _walk(
                 author_of[cid] = user
                 if act == "post":
                     new_root(cid, user, t, True, eid)
-                    posts_by.setdefault(user, []).append(cid)
+                    posts_by.setdefault(user, []).append((cid, topics))
+                    held_by.setdefault(user, []).append((cid, topics))
             continue
         inferred = parent is None
         if not inferred:
@@ -413,15 +450,15 @@ def _walk(
             if target is None or target == user:
                 continue
             src = target
-            posts = posts_by.get(target)
-            if posts:
-                cid = posts[-1]
+            found = _pick((posts_by if target_is == "author" else held_by).get(target), topics)
+            if found is not None:
+                cid = found
             else:
                 cid = "@" + target
                 if cid not in root_info:
                     new_root(cid, target, t, False, None)
             mem = members[cid]
-            cands = followees.get(user)
+            cands = followees.get(user) if target_is == "author" else None
             if cands:
                 best = -1
                 if len(cands) < len(mem):
@@ -441,6 +478,7 @@ def _walk(
         mem = members[cid]
         if user in mem:
             continue
+        held_by.setdefault(user, []).append((cid, topics))
         if src not in mem:
             src = root_info[cid][0]
         mem[user] = len(n_cid)

@@ -144,13 +144,41 @@ def test_unknown_parent_becomes_unlogged_root():
     assert (row["cascade_id"], row["root_user"], row["root_logged"], row["size"]) == ("ghost", "a", False, 3)
 
 
-def test_quotes_as_adoptions_only_when_asked():
+def test_quotes_count_as_adoptions_unless_excluded():
     ev = events_frame([("a", "post", None, "p1", None, 0), ("b", "quote", "a", "q1", "p1", 1)])
     ds = make_dataset(events=ev)
-    assert cascades(ds).cascades["size"].to_list() == [1]
-    assert cascades(ds, actions=("retweet", "quote")).cascades["size"].to_list() == [2]
+    assert cascades(ds, actions=("retweet",)).cascades["size"].to_list() == [1]
+    assert cascades(ds).cascades["size"].to_list() == [2]
     with pytest.raises(InputValidationError, match="actions"):
         cascades(ds, actions=("reply",))
+    with pytest.raises(InputValidationError, match="target"):
+        cascades(ds, target="root")
+
+
+def test_inferred_author_mode_prefers_post_sharing_a_topic():
+    ev = events_frame([
+        ("a", "post", None, "p1", None, 0),
+        ("a", "post", None, "p2", None, 1),
+        ("b", "retweet", "a", None, None, 2),
+    ]).with_columns(topics=pl.Series([["higgs"], ["cats"], ["higgs"]]))
+    res = cascades(make_dataset(events=ev))
+    assert res.edges["cascade_id"].to_list() == ["p1"]
+
+
+def test_inferred_source_mode_follows_target_chain():
+    # target_user names the immediate source (synthetic convention), parent_id dropped
+    ev = events_frame([
+        ("a", "post", None, "p1", None, 0),
+        ("b", "retweet", "a", None, None, 1),
+        ("c", "retweet", "b", None, None, 2),
+        ("d", "retweet", "c", None, None, 3),
+    ])
+    ds = make_dataset(events=ev)
+    res = cascades(ds, target="source")
+    assert _parents(res) == {"b": "a", "c": "b", "d": "c"}
+    assert res.cascades.select("cascade_id", "size", "depth").rows() == [("p1", 4, 3)]
+    # read as author names, c and d would start cascades of b's and c's unlogged content
+    assert cascades(ds).cascades.height == 3
 
 
 def test_every_user_has_a_row():
@@ -212,7 +240,8 @@ def test_row_order_does_not_matter(rows, rnd):
 def test_private_star_and_walk_agree_directly():
     ev = events_frame([("b", "retweet", "a", None, None, 1), ("c", "retweet", "a", None, None, 2)])
     e = make_dataset(events=ev).events.select(
-        "event_id", "user", pl.col("action").cast(pl.String), "target_user", "post_id", "parent_id", "timestamp"
+        "event_id", "user", pl.col("action").cast(pl.String), "target_user", "post_id", "parent_id", "timestamp",
+        "topics",
     ).with_columns(pl.col("timestamp").dt.epoch("us"))
     n1, i1 = C._star(e, ("retweet",))
     n2, i2 = C._walk(e, ("retweet",), {})
