@@ -70,7 +70,7 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'influence_graph' has no attribute {name!r}")
     mod = importlib.import_module(module, __name__)
-    value = mod if name == module.lstrip(".") else getattr(mod, name)
+    value = getattr(mod, name, mod)  # a function named like its module (activity, cascades) wins
     globals()[name] = value
     return value
 
