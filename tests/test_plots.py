@@ -1,0 +1,132 @@
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import polars as pl
+import pytest
+from matplotlib.figure import Figure
+
+from influence_graph import plots
+from influence_graph.compare import compare_metrics
+
+
+@pytest.fixture(scope="module")
+def table():
+    rng = np.random.default_rng(0)
+    n = 200
+    actions = rng.poisson(3, n)
+    spread = 1 + rng.exponential(2, n)
+    flag = np.where(actions > 6, "loud", np.where(spread > 8, "quiet", None))
+    return pl.DataFrame({
+        "user": [f"u{i:03d}" for i in range(n)],
+        "actions": actions,
+        "followers": rng.poisson(20, n),
+        "spread": spread,
+        "ci_low": spread * 0.8,
+        "ci_high": spread * 1.2,
+        "flag": flag,
+    })
+
+
+@pytest.fixture(scope="module")
+def comparison(table):
+    return compare_metrics(table, ["actions", "followers", "spread"], k=(5, 20), n_boot=20, seed=0)
+
+
+def test_rank_rank(table, tmp_path):
+    fig = plots.rank_rank(table, "actions", "spread", highlight=["u000", "nobody"])
+    assert isinstance(fig, Figure) and len(fig.axes) == 1
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert len(ax.collections) == 2  # all users + one highlighted user
+    assert len(ax.texts) == 1
+    fig.savefig(tmp_path / "rank.png")
+    assert (tmp_path / "rank.png").stat().st_size > 1000
+
+
+def test_heatmap_annotates_every_cell(comparison, tmp_path):
+    fig = plots.correlation_heatmap(comparison)
+    assert len(fig.axes) == 2  # heat map + colour bar
+    texts = [t.get_text() for t in fig.axes[0].texts]
+    assert len(texts) == 9
+    off_diagonal = [t for t in texts if t != "1"]
+    assert all("[" in t for t in off_diagonal)  # intervals annotated
+    fig.savefig(tmp_path / "heat.png")
+    fig_k = comparison.plot("heatmap", method="kendall")
+    assert "kendall" in fig_k.axes[0].get_title()
+
+
+def test_heatmap_shows_na_for_degenerate_pair(table):
+    t = table.with_columns(pl.lit(1.0).alias("const"))
+    with pytest.warns(UserWarning):
+        cmp = compare_metrics(t, ["actions", "const"], n_boot=5, seed=0)
+    texts = [x.get_text() for x in plots.correlation_heatmap(cmp).axes[0].texts]
+    assert texts.count("n/a") == 2
+
+
+def test_overlap_curve(comparison, tmp_path):
+    fig = plots.overlap_curve(comparison, n_points=10)
+    ax = fig.axes[0]
+    assert len(ax.get_legend().get_texts()) == 3
+    assert len(ax.get_lines()) == 6  # a curve and the marked k per pair
+    fig.savefig(tmp_path / "overlap.png")
+
+
+def test_spread_intervals(table, tmp_path):
+    fig = plots.spread_intervals(table, top=10)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    best = table.sort(["spread", "user"], descending=[True, False])["user"].head(10).to_list()
+    assert labels == best
+    fig.savefig(tmp_path / "spread.png")
+
+
+def test_activity_vs_spread_highlights_groups(table, tmp_path):
+    fig = plots.activity_vs_spread(table)
+    ax = fig.axes[0]
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend[0] == "all users"
+    assert any(x.startswith("loud (") for x in legend) and any(x.startswith("quiet (") for x in legend)
+    assert ax.get_xlabel() == "actions + 1"  # zeros shifted for the log axis
+    fig.savefig(tmp_path / "avs.png")
+
+
+def test_activity_vs_spread_boolean_flags(table):
+    t = table.drop("flag").with_columns((pl.col("actions") > 6).alias("loud"))
+    legend = [x.get_text() for x in plots.activity_vs_spread(t).axes[0].get_legend().get_texts()]
+    assert len(legend) == 2 and legend[1].startswith("loud")
+
+
+def test_draw_into_given_axes(table, comparison):
+    fig = Figure()
+    axes = fig.subplots(1, 3)
+    assert plots.rank_rank(table, "actions", "spread", ax=axes[0]) is fig
+    assert comparison.plot("overlap", ax=axes[1]) is fig
+    assert comparison.plot("rank", metric_a="followers", metric_b="spread", ax=axes[2]) is fig
+    assert len(fig.axes) == 3
+
+
+def test_plot_kind_checked(comparison):
+    with pytest.raises(ValueError):
+        comparison.plot("pie")
+
+
+def test_no_pyplot_state_and_headless():
+    # importing and using the module never selects a backend or touches pyplot
+    code = (
+        "import sys, polars as pl\n"
+        "from influence_graph import plots\n"
+        "t = pl.DataFrame({'user': ['a','b','c'], 'spread': [1.0, 2.0, 3.0],"
+        " 'ci_low': [1.0, 1.5, 2.0], 'ci_high': [1.0, 2.5, 4.0]})\n"
+        "plots.spread_intervals(t).savefig(sys.argv[1])\n"
+        "assert 'matplotlib.pyplot' not in sys.modules\n"
+    )
+    env = {"MPLBACKEND": "", "DISPLAY": "", "PATH": "/usr/bin:/bin"}
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "x.png")
+        r = subprocess.run([sys.executable, "-c", code, out], env={**os.environ, **env},
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stderr
+        assert os.path.getsize(out) > 500
