@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Adoptions", "simulate", "csr", "ris_counts"]
+__all__ = ["Adoptions", "simulate", "csr", "ris_counts", "lognormal_delays"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -50,6 +50,13 @@ def csr(src: np.ndarray, dst: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarra
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
     return indptr, dst[order], order
+
+
+def lognormal_delays(
+    rng: np.random.Generator, median_us: float, sigma: float, size: int
+) -> np.ndarray:
+    """Log-normal delays in whole microseconds, at least 1 (a child is strictly later)."""
+    return np.maximum(1, rng.lognormal(np.log(median_us), sigma, size)).astype(np.int64)
 
 
 def _in_sorted(sorted_keys: np.ndarray, keys: np.ndarray) -> np.ndarray:
@@ -108,7 +115,7 @@ def simulate(
         key = c * n + v
         fresh = ~_in_sorted(seen, key)
         rep, c, v, key = rep[fresh], c[fresh], v[fresh], key[fresh]
-        delay = np.maximum(1, rng.lognormal(np.log(delay_median_us), delay_sigma, key.size)).astype(np.int64)
+        delay = lognormal_delays(rng, delay_median_us, delay_sigma, key.size)
         t = f_t[rep] + delay
         order = np.lexsort((t, key))
         key, t, rep, c, v = key[order], t[order], rep[order], c[order], v[order]
@@ -151,9 +158,11 @@ def ris_counts(
     while done < n_sets:
         b = min(batch, n_sets - done)
         roots = rng.integers(0, n, b)
-        out = simulate(rng, indptr, rsrc, P, root_user=roots, root_topic=np.zeros(b, dtype=np.int64),
-                       root_time=np.zeros(b, dtype=np.int64), end_time=np.iinfo(np.int64).max // 2,
-                       delay_median_us=1.0, delay_sigma=0.0, p_max=1.0)
+        zero = np.zeros(b, dtype=np.int64)
+        out = simulate(
+            rng, indptr, rsrc, P, root_user=roots, root_topic=zero, root_time=zero,
+            end_time=np.iinfo(np.int64).max // 2, delay_median_us=1.0, delay_sigma=0.0, p_max=1.0,
+        )
         counts += np.bincount(out.user, minlength=n)
         done += b
     return counts

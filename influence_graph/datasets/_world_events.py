@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._world_cascades import simulate
+from ._world_cascades import Adoptions, lognormal_delays, simulate
 
 __all__ = ["ACTION_CODES", "EventArrays", "categorical", "make_events"]
 
@@ -54,11 +54,49 @@ def categorical(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
     return np.minimum((cum < u[:, None]).sum(axis=1), probs.shape[1] - 1)
 
 
-def _followers_csr(indptr: np.ndarray, dst: np.ndarray, users: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """A uniformly chosen follower of each user (``-1`` when they have none)."""
+def _random_neighbour(
+    indptr: np.ndarray, dst: np.ndarray, users: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """A uniformly chosen CSR neighbour of each user (``-1`` when they have none)."""
     cnt = indptr[users + 1] - indptr[users]
     pick = indptr[users] + (rng.random(users.size) * cnt).astype(np.int64)
     return np.where(cnt > 0, dst[np.minimum(pick, dst.size - 1)], -1)
+
+
+def _viral_posts(
+    rp: np.random.Generator,
+    rc: np.random.Generator,
+    experts: np.ndarray,
+    own_sizes: list[np.ndarray],
+    sim: dict,
+) -> list[tuple[int, int, int, Adoptions]]:
+    """One viral off-topic post per expert: (user, topic, time, cascade).
+
+    The topic is uniform among the expert's other topics, the time uniform in the first
+    half of the window, every probability multiplied by the boost; the post is re-drawn
+    until its cascade is larger than each of the expert's other posts (at most
+    ``VIRAL_ATTEMPTS`` times; the largest draw is kept).
+    """
+    T, window = sim["P"].shape[1], sim["end_time"]
+    out = []
+    for e, sizes in zip(experts.tolist(), own_sizes):
+        to_beat = int(sizes.max()) if sizes.size else 1
+        best: tuple[int, int, int, Adoptions] | None = None
+        for _ in range(VIRAL_ATTEMPTS):
+            off = int((sim["main_topic"][e] + 1 + rp.integers(0, T - 1)) % T)
+            when = int(rp.integers(0, max(1, window // 2)))
+            a = simulate(
+                rc, sim["indptr"], sim["dst"], sim["P"], root_user=np.array([e]),
+                root_topic=np.array([off]), root_time=np.array([when]),
+                root_boost=np.array([sim["viral_boost"]]), **sim["timing"],
+            )
+            if best is None or a.user.size > best[3].user.size:
+                best = (e, off, when, a)
+            if 1 + a.user.size > to_beat:
+                break
+        assert best is not None
+        out.append(best)
+    return out
 
 
 def make_events(
@@ -83,85 +121,70 @@ def make_events(
     delay_median_us: float,
     delay_sigma: float = 1.2,
 ) -> EventArrays:
-    """Simulate every event of the window (times in µs from the window start)."""
+    """Simulate every event of the window (times in µs from the window start).
+
+    Event layout: ordinary roots ``0 … R0-1``, viral roots ``R0 … R-1``, then the
+    ordinary cascades' adoptions, the viral cascades' adoptions, replies, mentions.
+    """
     rp, rc, rx = rngs["posts"], rngs["cascades"], rngs["extras"]
-    n, T = post_mix.shape
-    # ordinary root posts
-    n_posts = rp.poisson(posting_rate * days)
-    author = np.repeat(np.arange(n, dtype=np.int64), n_posts)
+    n = post_mix.shape[0]
+    timing = dict(end_time=window_us, delay_median_us=delay_median_us, delay_sigma=delay_sigma,
+                  p_max=p_max)
+    # ordinary root posts and their cascades
+    author = np.repeat(np.arange(n, dtype=np.int64), rp.poisson(posting_rate * days))
     topic = categorical(rp, post_mix[author])
     t0 = rp.integers(0, window_us, author.size)
-    sim = dict(end_time=window_us, delay_median_us=delay_median_us, delay_sigma=delay_sigma, p_max=p_max)
-    ad = simulate(rc, indptr, dst, P, root_user=author, root_topic=topic, root_time=t0, **sim)
+    ad = simulate(rc, indptr, dst, P, root_user=author, root_topic=topic, root_time=t0, **timing)
     size = 1 + np.bincount(ad.cascade, minlength=author.size)
-    # one viral off-topic post per topic expert, re-drawn until it beats their other posts
-    v_user, v_topic, v_time, v_ad = [], [], [], []
-    for e in experts.tolist():
-        others = size[author == e]
-        best = None
-        for _ in range(VIRAL_ATTEMPTS):
-            off = (main_topic[e] + 1 + rp.integers(0, T - 1)) % T
-            when = rp.integers(0, max(1, window_us // 2))
-            a = simulate(rc, indptr, dst, P, root_user=np.array([e]), root_topic=np.array([off]),
-                         root_time=np.array([when]), root_boost=np.array([viral_boost]), **sim)
-            if best is None or a.user.size > best[3].user.size:
-                best = (e, off, when, a)
-            if a.user.size + 1 > (others.max() if others.size else 1):
-                break
-        assert best is not None
-        v_user.append(best[0]); v_topic.append(best[1]); v_time.append(best[2]); v_ad.append(best[3])
-    # events: roots (ordinary then viral), adoptions (ordinary then viral)
-    R0, V = author.size, len(v_user)
-    roots_user = np.concatenate([author, np.array(v_user, dtype=np.int64)])
-    roots_topic = np.concatenate([topic, np.array(v_topic, dtype=np.int64)])
-    roots_time = np.concatenate([t0, np.array(v_time, dtype=np.int64)])
+    sim = dict(P=P, indptr=indptr, dst=dst, main_topic=main_topic, viral_boost=viral_boost,
+               end_time=window_us, timing=timing)
+    viral = _viral_posts(rp, rc, experts, [size[author == e] for e in experts.tolist()], sim)
+    R0, V = author.size, len(viral)
     R = R0 + V
-    ad_c, ad_u, ad_par, ad_t, ad_d = [ad.cascade], [ad.user], [ad.parent], [ad.time], [ad.depth]
+    roots_user = np.concatenate([author, np.array([v[0] for v in viral], dtype=np.int64)])
+    roots_topic = np.concatenate([topic, np.array([v[1] for v in viral], dtype=np.int64)])
+    roots_time = np.concatenate([t0, np.array([v[2] for v in viral], dtype=np.int64)])
+    # adoptions with global event indices: an ordinary cascade's parent p (its root k < R0,
+    # or adoption j at R0 + j) moves to p, or p + V past the viral roots
+    ord_parent = np.where(ad.parent < R0, ad.parent, ad.parent + V)
+    parts = [(ad.cascade, ad.user, ord_parent, ad.time, ad.depth)]
     offset = R + ad.user.size  # event index of the first viral adoption
-    for i, a in enumerate(v_ad):
-        # viral cascade i: its root is event R0 + i, its adoption j is event offset + j
+    for i, (_, _, _, a) in enumerate(viral):
+        # in a one-root run, the root is event 0 and adoption j is event 1 + j
         par = np.where(a.parent == 0, R0 + i, a.parent - 1 + offset)
-        ad_c.append(np.full(a.user.size, R0 + i)); ad_u.append(a.user); ad_par.append(par)
-        ad_t.append(a.time); ad_d.append(a.depth)
+        parts.append((np.full(a.user.size, R0 + i), a.user, par, a.time, a.depth))
         offset += a.user.size
-    c, u, par, t, d = (np.concatenate(x).astype(np.int64) for x in (ad_c, ad_u, ad_par, ad_t, ad_d))
-    # ordinary adoptions' parents: root k is event k, adoption j is event R0 + j -> shift by V
-    n_ord = ad.user.size
-    par[:n_ord] = np.where(par[:n_ord] < R0, par[:n_ord], par[:n_ord] + V)
+    c, u, par, t, d = (np.concatenate(x).astype(np.int64) for x in zip(*parts))
     user = np.concatenate([roots_user, u])
-    parent = np.concatenate([np.full(R, -1), par])
-    root = np.concatenate([np.arange(R), c])
-    depth = np.concatenate([np.zeros(R, dtype=np.int64), d])
-    time = np.concatenate([roots_time, t])
-    ev_topic = np.concatenate([roots_topic, roots_topic[c]])
-    action = np.concatenate([np.zeros(R, dtype=np.int64),
-                             np.where(rx.random(u.size) < quote_share, 2, 1)])
-    target = np.concatenate([np.full(R, -1), user[par]])
-    viral = np.concatenate([np.arange(R) >= R0, c >= R0])
+    quote = rx.random(u.size) < quote_share
+    action = np.where(quote, ACTION_CODES["quote"], ACTION_CODES["retweet"])
     # replies: Poisson(reply_rate) per ordinary post, from uniformly chosen followers of the author
-    n_rep = rx.poisson(reply_rate, R0)
-    rep_post = np.repeat(np.arange(R0), n_rep)
-    replier = _followers_csr(indptr, dst, author[rep_post], rx)
-    rep_time = t0[rep_post] + np.maximum(1, rx.lognormal(np.log(delay_median_us), delay_sigma, rep_post.size)).astype(np.int64)
+    rep_post = np.repeat(np.arange(R0), rx.poisson(reply_rate, R0))
+    replier = _random_neighbour(indptr, dst, author[rep_post], rx)
+    rep_time = t0[rep_post] + lognormal_delays(rx, delay_median_us, delay_sigma, rep_post.size)
     ok = (replier >= 0) & (rep_time <= window_us)
     rep_post, replier, rep_time = rep_post[ok], replier[ok], rep_time[ok]
     # mentions: with probability mention_share an ordinary post comes with a tweet mentioning
     # one of the accounts its author follows (same topic, within the following hour)
     m_post = np.flatnonzero(rx.random(R0) < mention_share)
-    mentioned = _followers_csr(following_indptr, following_dst, author[m_post], rx)
+    mentioned = _random_neighbour(following_indptr, following_dst, author[m_post], rx)
     m_time = t0[m_post] + rx.integers(1, 3_600_000_000, m_post.size)
     ok = (mentioned >= 0) & (m_time <= window_us)
     m_post, mentioned, m_time = m_post[ok], mentioned[ok], m_time[ok]
     k_rep, k_men = rep_post.size, m_post.size
+    none = np.full(k_rep + k_men, -1)
     return EventArrays(
         user=np.concatenate([user, replier, author[m_post]]),
-        action=np.concatenate([action, np.full(k_rep, 3), np.full(k_men, 4)]),
-        target=np.concatenate([target, author[rep_post], mentioned]),
-        parent=np.concatenate([parent, rep_post, np.full(k_men, -1)]),
-        root=np.concatenate([root, np.full(k_rep + k_men, -1)]),
-        depth=np.concatenate([depth, np.full(k_rep + k_men, -1)]),
-        time=np.concatenate([time, rep_time, m_time]),
-        topic=np.concatenate([ev_topic, topic[rep_post], topic[m_post]]),
-        viral=np.concatenate([viral, np.zeros(k_rep + k_men, dtype=bool)]),
+        action=np.concatenate([
+            np.full(R, ACTION_CODES["post"]), action,
+            np.full(k_rep, ACTION_CODES["reply"]), np.full(k_men, ACTION_CODES["mention"]),
+        ]),
+        target=np.concatenate([np.full(R, -1), user[par], author[rep_post], mentioned]),
+        parent=np.concatenate([np.full(R, -1), par, rep_post, np.full(k_men, -1)]),
+        root=np.concatenate([np.arange(R), c, none]),
+        depth=np.concatenate([np.zeros(R, dtype=np.int64), d, none]),
+        time=np.concatenate([roots_time, t, rep_time, m_time]),
+        topic=np.concatenate([roots_topic, roots_topic[c], topic[rep_post], topic[m_post]]),
+        viral=np.concatenate([np.arange(R) >= R0, c >= R0, np.zeros(k_rep + k_men, dtype=bool)]),
         n_roots=R,
     )

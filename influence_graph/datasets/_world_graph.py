@@ -25,7 +25,9 @@ US_PER_DAY = 86_400 * 1_000_000
 FOLLOW_HISTORY_DAYS = 730
 
 
-def _weighted_draw(rng: np.random.Generator, cum: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+def _weighted_draw(
+    rng: np.random.Generator, cum: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> np.ndarray:
     """Index ``i`` in ``[lo, hi)`` with probability ∝ ``cum[i] - cum[i-1]`` (vectorised)."""
     base = np.where(lo > 0, cum[np.maximum(lo - 1, 0)], 0.0)
     x = base + rng.random(lo.size) * (cum[hi - 1] - base)
@@ -91,7 +93,8 @@ def follow_edges(
     has_rev = key[pos] == rev if key.size else np.zeros(0, dtype=bool)
     m, r0 = key.size, int(has_rev.sum())
     unrec = np.flatnonzero(~has_rev)
-    x = int(np.ceil((reciprocity * m - r0) / (2.0 - reciprocity))) if reciprocity < 1 else unrec.size
+    # adding x follow-backs gives (r0 + 2x) reciprocated of (m + x) edges; solve for the knob
+    x = int(np.ceil((reciprocity * m - r0) / (2.0 - reciprocity)))
     x = min(max(x, 0), unrec.size)
     back = np.sort(rng.choice(unrec, size=x, replace=False)) if x else unrec[:0]
     back_since = since[back] + (rng.random(x) * -since[back]).astype(np.int64)

@@ -48,6 +48,8 @@ TOPIC_NAMES: tuple[str, ...] = (
     "health", "gaming", "fashion", "finance", "art", "books", "climate", "space",
 )
 _ACTIONS = ("post", "retweet", "quote", "reply", "mention")
+#: Independent random streams, one per stage of the generator (task_seeds order).
+_STREAMS = ("traits", "graph", "posts", "cascades", "extras", "platform")
 _SPREAD_COLUMNS = ("spread", "outward", "se", "ci_low", "ci_high")
 
 
@@ -69,11 +71,15 @@ def _true_spread(
         from ..diffusion.spread import expected_spread
     except ImportError:  # engine not installed in this checkout: private RIS fallback
         return _fallback_spread(table, users, rel_error=rel_error, seed=seed)
-    res = expected_spread(table, users=users, model="ic", estimator="ris", rel_error=rel_error, seed=seed)
+    res = expected_spread(
+        table, users=users, model="ic", estimator="ris", rel_error=rel_error, seed=seed
+    )
     return res.table
 
 
-def _fallback_spread(table: pl.DataFrame, users: pl.Series, *, rel_error: float, seed: int) -> pl.DataFrame:
+def _fallback_spread(
+    table: pl.DataFrame, users: pl.Series, *, rel_error: float, seed: int
+) -> pl.DataFrame:
     """Reverse influence sampling with Wilson intervals (SCIENCE.md §3), numpy only."""
     n = users.len()
     code = pl.DataFrame({"user": users, "i": np.arange(n)})
@@ -81,7 +87,8 @@ def _fallback_spread(table: pl.DataFrame, users: pl.Series, *, rel_error: float,
         code.rename({"user": "target", "i": "t"}), on="target"
     )
     theta = int(min(400 * n, max(20_000, math.ceil(n / (10 * rel_error**2)))))
-    c = ris_counts(as_generator(seed), ij["s"].to_numpy(), ij["t"].to_numpy(), ij["p"].to_numpy(), n, theta)
+    s, t, p = (ij[c].to_numpy() for c in ("s", "t", "p"))
+    c = ris_counts(as_generator(seed), s, t, p, n, theta)
     q = c / theta
     z = 1.959963984540054
     den = 1 + z**2 / theta
@@ -212,7 +219,8 @@ class SyntheticTruth:
             seed = self.spread_seed + (0 if key is None else 1 + key)
             res = _true_spread(self.probabilities["source"], self.probabilities["target"], p,
                                self.users["user"], rel_error=self.spread_rel_error, seed=seed)
-            res = res.with_columns(rank=pl.col("spread").rank("min", descending=True).cast(pl.Int64))
+            rank = pl.col("spread").rank("min", descending=True).cast(pl.Int64)
+            res = res.with_columns(rank=rank)
             lead = self.users.select("user", "archetype", "main_topic")
             self._memo[key] = lead.join(res, on="user", how="left", maintain_order="left")
         return self._memo[key]
@@ -226,7 +234,8 @@ class SyntheticTruth:
     def topic_spread(self) -> pl.DataFrame:
         """Long table (user, topic, spread, outward, se, ci_low, ci_high), every topic."""
         parts = [
-            self.spread_table(t).select("user", pl.lit(t).alias("topic"), *_SPREAD_COLUMNS) for t in self.topics
+            self.spread_table(t).select("user", pl.lit(t).alias("topic"), *_SPREAD_COLUMNS)
+            for t in self.topics
         ]
         return pl.concat(parts).sort("user", "topic")
 
@@ -475,7 +484,8 @@ def synthetic(
     >>> import influence_graph as ig
     >>> ds = ig.datasets.synthetic(n_users=300, seed=3)
     >>> ds.events.columns
-    ['event_id', 'user', 'action', 'target_user', 'post_id', 'parent_id', 'timestamp', 'topics', 'platform']
+    ['event_id', 'user', 'action', 'target_user', 'post_id', 'parent_id', 'timestamp',
+     'topics', 'platform']
     >>> ds.follows.columns, ds.truth.topics[:3]
     (['follower', 'followee', 'since'], ('science', 'politics', 'sports'))
     >>> ig.datasets.synthetic(n_users=300, seed=3).events.equals(ds.events)
@@ -484,7 +494,8 @@ def synthetic(
     >>> t.users.columns[:6]
     ['user', 'archetype', 'main_topic', 'persuasiveness', 'posting_rate', 'fitness']
     >>> t.probabilities.columns, t.cascades.columns
-    (['source', 'target', 'p'], ['post_id', 'user', 'action', 'root_post_id', 'parent_post_id', 'depth'])
+    (['source', 'target', 'p'],
+     ['post_id', 'user', 'action', 'root_post_id', 'parent_post_id', 'depth'])
     >>> viral = t.posts.filter("viral")
     >>> viral.height == t.users.filter(pl.col("archetype") == "topic_expert").height
     True
@@ -502,8 +513,8 @@ def synthetic(
     _check(n_users, knobs)
     n, T = int(n_users), int(n_topics)
     ss = as_seed_sequence(seed)
-    streams = task_seeds(ss, 6)
-    rng = {k: as_generator(int(s)) for k, s in zip(("traits", "graph", "posts", "cascades", "extras", "platform"), streams)}
+    streams = task_seeds(ss, len(_STREAMS))
+    rng = {k: as_generator(int(s)) for k, s in zip(_STREAMS, streams)}
     n_exp = T if n_experts is None else min(int(n_experts), T)
     platforms = knobs["platforms"]
 
@@ -520,14 +531,16 @@ def synthetic(
     # content edges u -> v (followee -> follower), in CSR order
     indptr, dst, order = csr(followee, follower, n)
     src = followee[order]
-    P = np.minimum(max_probability, base_probability * tr.persuasiveness[src, None] * T * tr.passion[dst])
+    raw = base_probability * tr.persuasiveness[src, None] * T * tr.passion[dst]
+    P = np.minimum(max_probability, raw)  # (edges, topics)
     p_bar = (tr.post_mix[src] * P).sum(axis=1)
     f_indptr, f_dst, _ = csr(follower, followee, n)
     window = int(round(days * US_PER_DAY))
     experts = np.flatnonzero(tr.archetype == "topic_expert")
     ev = make_events(
         rng, indptr=indptr, dst=dst, following_indptr=f_indptr, following_dst=f_dst, P=P,
-        posting_rate=tr.posting_rate, post_mix=tr.post_mix, main_topic=tr.main_topic, experts=experts,
+        posting_rate=tr.posting_rate, post_mix=tr.post_mix, main_topic=tr.main_topic,
+        experts=experts,
         window_us=window, days=float(days), viral_boost=viral_boost, p_max=max_probability,
         quote_share=quote_share, reply_rate=reply_rate, mention_share=mention_share,
         delay_median_us=delay_hours * 3600e6,
@@ -619,7 +632,9 @@ def synthetic(
         "interest": tr.passion.reshape(-1),
         "post_share": tr.post_mix.reshape(-1),
     })
-    probabilities = pl.DataFrame({"source": names.gather(src), "target": names.gather(dst), "p": p_bar})
+    probabilities = pl.DataFrame(
+        {"source": names.gather(src), "target": names.gather(dst), "p": p_bar}
+    )
     params = {"n_users": n, **knobs}
     truth = SyntheticTruth(
         users=users_truth,
