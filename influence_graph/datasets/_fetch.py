@@ -208,6 +208,7 @@ def locate(
     download_missing: bool = True,
     opener: Callable[..., Any] | None = None,
     env: Mapping[str, str] | None = None,
+    required: bool | None = None,
 ) -> Located | None:
     """Find ``entry``'s file (see the module docs for the order) and verify it.
 
@@ -226,11 +227,14 @@ def locate(
         Replaces :data:`OPENER` for this call.
     env : mapping, optional
         Environment to read (default ``os.environ``).
+    required : bool, optional
+        Overrides ``entry.required`` (e.g. the caller asked for an optional file).
 
     Returns
     -------
     Located or None
-        ``None`` only for an optional file (``entry.required`` false) that is absent.
+        ``None`` only for an optional file (``required``, default ``entry.required``,
+        false) that is absent.
 
     Raises
     ------
@@ -262,7 +266,7 @@ def locate(
             return Located(path, verify_file(path, entry) if verify else None, verify and entry.sha256 is not None, "download")
     elif download_missing:
         attempt = "download skipped because INFLUENCE_GRAPH_OFFLINE is set"
-    if not entry.required:
+    if not (entry.required if required is None else required):
         return None
     looked = "\n".join(f"  - {p}" for p in places)
     raise DataNotFoundError(

@@ -14,9 +14,12 @@ Examples
 from __future__ import annotations
 
 import os
+import sys
 import time
+import types
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -356,10 +359,8 @@ def higgs(
     if follows is not False:
         social = locate(
             entry("higgs", _SOCIAL), data_dir=data_dir, verify=verify,
-            download_missing=download and follows is True,
+            download_missing=download and follows is True, required=follows is True,
         )
-        if social is None and follows is True:  # pragma: no cover - locate raises for required
-            raise AssertionError("unreachable")
     events, act_report = read_activity(act.path)
     sources = [act_report]
     if cross_check:
@@ -395,3 +396,19 @@ def higgs(
     ds = make_dataset(events=events, follows=follow_df, ingest=ingest, name="higgs", provenance=provenance)
     ds.provenance["load_seconds"] = round(time.perf_counter() - t0, 3)
     return ds
+
+
+class _CallableModule(types.ModuleType):
+    """Calling the module calls :func:`higgs`.
+
+    The function shares its module's name, and importing the submodule (e.g. ``from
+    influence_graph.datasets.higgs import ...``) makes Python bind the *module* on the parent
+    package, shadowing the lazily exported function. This keeps ``ig.datasets.higgs(...)``
+    working in every import order.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return higgs(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
