@@ -25,7 +25,9 @@ ISO = "%Y-%m-%dT%H:%M:%S%.6fZ"
 def write_sample() -> None:
     ds = synthetic(80, seed=7, days=3)
     ds.events.with_columns(
-        pl.col("timestamp").dt.strftime(ISO), pl.col("topics").list.join(";"), pl.col("action").cast(pl.String)
+        pl.col("timestamp").dt.strftime(ISO),
+        pl.col("topics").list.join(";"),
+        pl.col("action").cast(pl.String),
     ).write_csv(HERE / "events.csv")
     ds.follows.with_columns(pl.col("since").dt.strftime(ISO)).write_csv(HERE / "follows.csv")
     t = ds.truth

@@ -128,7 +128,8 @@ def test_platforms_have_no_favourite(world):
     share = world.events.group_by("platform").len()["len"].to_numpy() / world.events.height
     assert share.min() > 0.3
     only = world.truth.users.filter(pl.col("share_alpha") == 1.0)["user"]
-    assert set(world.events.filter(pl.col("user").is_in(only.implode()))["platform"].unique()) == {"alpha"}
+    theirs = world.events.filter(pl.col("user").is_in(only.implode()))
+    assert set(theirs["platform"].unique()) == {"alpha"}
 
 
 # ---------------------------------------------------------------- follower graph
@@ -202,18 +203,18 @@ def test_transmission_probabilities_follow_the_formula(small):
     t = small.truth
     prm = t.params
     T = len(t.topics)
-    tp = (
-        t.topic_probabilities.join(t.users.select(pl.col("user").alias("source"), "persuasiveness"), on="source")
-        .join(t.passions.select(pl.col("user").alias("target"), "topic", "interest"), on=["target", "topic"])
-    )
+    pers = t.users.select(pl.col("user").alias("source"), "persuasiveness")
+    interest = t.passions.select(pl.col("user").alias("target"), "topic", "interest")
+    tp = t.topic_probabilities.join(pers, on="source").join(interest, on=["target", "topic"])
     expected = np.minimum(
         prm["max_probability"], prm["base_probability"] * tp["persuasiveness"] * T * tp["interest"]
     )
     np.testing.assert_allclose(tp["p"].to_numpy(), expected.to_numpy(), rtol=1e-12)
     # p̄ is the per-topic probability averaged over the source's own post-topic mix
     avg = (
-        t.topic_probabilities.join(t.passions.select(pl.col("user").alias("source"), "topic", "post_share"),
-                                   on=["source", "topic"])
+        t.topic_probabilities.join(
+            t.passions.select(pl.col("user").alias("source"), "topic", "post_share"), on=["source", "topic"]
+        )
         .group_by("source", "target")
         .agg(p=(pl.col("p") * pl.col("post_share")).sum())
     )
@@ -258,8 +259,9 @@ def test_topic_experts_have_one_viral_off_topic_post(world):
 
 def test_topic_experts_are_influential_in_their_topic(world):
     t = world.truth
-    ts = t.topic_spread.with_columns(pct=pl.col("spread").rank().over("topic") / pl.len().over("topic"))
-    j = ts.join(t.users.filter(pl.col("archetype") == "topic_expert").select("user", "main_topic"), on="user")
+    pct = pl.col("spread").rank().over("topic") / pl.len().over("topic")
+    experts = t.users.filter(pl.col("archetype") == "topic_expert").select("user", "main_topic")
+    j = t.topic_spread.with_columns(pct=pct).join(experts, on="user")
     on_topic = j.filter(pl.col("topic") == pl.col("main_topic"))
     assert (on_topic["pct"] >= 0.9).all()
     best = j.sort("spread").group_by("user").last()
@@ -302,7 +304,7 @@ def test_parents_are_earlier_and_targets_are_their_authors(world):
 def test_adopters_follow_who_they_got_it_from(world):
     ev = world.events.filter(pl.col("action").is_in(["retweet", "quote", "reply"]))
     missing = ev.join(
-        world.follows.select(pl.col("follower").alias("user"), pl.col("followee").alias("target_user")),
+        world.follows.select(user="follower", target_user="followee"),
         on=["user", "target_user"],
         how="anti",
     )
@@ -323,7 +325,8 @@ def test_cascades_table_is_the_true_tree(world):
     k = casc.filter(pl.col("depth") > 0).join(par, on="parent_post_id")
     assert (k["depth"] == k["pd"] + 1).all() and (k["root_post_id"] == k["pr"]).all()
     roots = casc.filter(pl.col("depth") == 0)
-    assert (roots["root_post_id"] == roots["post_id"]).all() and roots["parent_post_id"].null_count() == roots.height
+    assert (roots["root_post_id"] == roots["post_id"]).all()
+    assert roots["parent_post_id"].null_count() == roots.height
     # no user adopts the same cascade twice (the author included)
     assert casc.select("root_post_id", "user").is_duplicated().sum() == 0
 
@@ -335,7 +338,7 @@ def test_cascades_reconstruct_from_parent_chains(world):
     assert j.height == truth.height == r.height
     assert (j["root"] == j["root_post_id"]).all() and (j["depth"] == j["depth_right"]).all()
     sizes = r.group_by("root").len().rename({"root": "post_id"})
-    posts = world.truth.posts.join(sizes, on="post_id", how="left").with_columns(pl.col("len").fill_null(0))
+    posts = world.truth.posts.join(sizes, on="post_id", how="left").fill_null(0)
     assert (posts["size"] == posts["len"] + 1).all()
 
 
