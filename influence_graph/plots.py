@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -38,16 +39,37 @@ __all__ = [
     "overlap_curve",
     "spread_intervals",
     "activity_vs_spread",
+    "NotebookFigure",
 ]
 
 _FLAG_COLOURS = {"loud": "#d62728", "quiet": "#1f77b4"}
 _OTHER_COLOURS = ["#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2"]
 
 
+class NotebookFigure(Figure):
+    """A :class:`~matplotlib.figure.Figure` that shows itself in Jupyter as a PNG.
+
+    A figure built without pyplot has no display hook, so a notebook would print its
+    ``repr``; ``_repr_png_`` renders it (Agg) wherever IPython displays rich output,
+    with no backend switch and no pyplot state.
+
+    Examples
+    --------
+    >>> fig = NotebookFigure(figsize=(1, 1))
+    >>> fig._repr_png_()[:4]
+    b'\\x89PNG'
+    """
+
+    def _repr_png_(self) -> bytes:
+        buf = io.BytesIO()
+        self.savefig(buf, format="png", dpi=100)
+        return buf.getvalue()
+
+
 def _axes(ax: "Axes | None", figsize: tuple[float, float]) -> tuple[Figure, "Axes"]:
     if ax is not None:
         return ax.figure, ax  # type: ignore[return-value]
-    fig = Figure(figsize=figsize, layout="constrained")
+    fig = NotebookFigure(figsize=figsize, layout="constrained")
     return fig, fig.add_subplot()
 
 

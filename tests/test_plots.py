@@ -130,3 +130,10 @@ def test_no_pyplot_state_and_headless():
                            capture_output=True, text=True, timeout=120)
         assert r.returncode == 0, r.stderr
         assert os.path.getsize(out) > 500
+
+
+def test_figures_render_in_notebooks_as_png(table, comparison):
+    for fig in (plots.rank_rank(table, "actions", "spread"), comparison.plot("heatmap"),
+                plots.spread_intervals(table), plots.activity_vs_spread(table)):
+        assert isinstance(fig, plots.NotebookFigure)
+        assert fig._repr_png_().startswith(b"\x89PNG")
