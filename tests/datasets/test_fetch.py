@@ -145,3 +145,19 @@ def test_loaders_report_missing_data(clean_env):
         ig.datasets.higgs(clean_env / "nothing")
     with pytest.raises(DataNotFoundError, match=r"congress_network_data.json[\s\S]*congress-twitter.html"):
         ig.datasets.congress(clean_env / "nothing", download=False)
+
+
+def test_data_readme_table_matches_registry():
+    readme = (Path(__file__).resolve().parents[2] / "data" / "README.md").read_text(encoding="utf-8")
+    rows = {}
+    for line in readme.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 5 and cells[1].startswith("`") and cells[1].endswith("`"):
+            rows[cells[1].strip("`")] = cells
+    for f in (f for ds in REGISTRY.values() for f in ds):
+        cells = rows[f.name]
+        if f.sha256 is None:
+            assert "not registered" in cells[3]
+        else:
+            assert cells[3] == f"`{f.sha256}`" and cells[2] == f"{f.size:,}"
+        assert cells[4].startswith(f.url)
