@@ -26,7 +26,7 @@ import numpy as np
 import polars as pl
 
 from .._validation import bad_param
-from ..exceptions import InfluenceGraphError
+from ..exceptions import InputValidationError
 from ._columns import USER_COLUMNS, ColumnPlan, plan_columns
 from ._parse import Check, ref, refine_ts_failures
 from ._sources import RECORD, Source
@@ -115,16 +115,24 @@ def _row_checks(
         [pl.when(c.fails).then(pl.lit(1 << i, pl.UInt64)).otherwise(pl.lit(0, pl.UInt64)) for i, c in enumerate(checks)]
     ) if checks else pl.lit(0, pl.UInt64)
     refs = {c: ref(plan.source_of[c]) for c in plan.parsed}
-    df = (
-        lazy.with_columns(*[p.value.alias(refs[c]) for c, p in plan.parsed.items()])
-        .select(pl.col(RECORD).cast(pl.Int64), *refs.values(), mask.alias(_MASK))
-        .rename({v: k for k, v in refs.items()})
-        .collect()
-    )
+    try:
+        df = (
+            lazy.with_columns(*[p.value.alias(refs[c]) for c, p in plan.parsed.items()])
+            .select(pl.col(RECORD).cast(pl.Int64), *refs.values(), mask.alias(_MASK))
+            .rename({v: k for k, v in refs.items()})
+            .collect()
+        )
+    except pl.exceptions.ComputeError as exc:
+        raise InputValidationError.single(
+            "CSV_PARSE", f"cannot be parsed as CSV ({str(exc).splitlines()[0][:200]})", file=src.name,
+            hint="look for a quote character inside an unquoted field",
+        ) from None
     if df.height + len(skip) != src.n_records:
-        raise InfluenceGraphError(
-            f"{src.name}: the CSV parser read {df.height + len(skip):,} records but the byte scan "
-            f"counted {src.n_records:,}; please report this file"
+        raise InputValidationError.single(
+            "CSV_PARSE",
+            f"the CSV parser read {df.height + len(skip):,} records but the byte scan counted "
+            f"{src.n_records:,}",
+            file=src.name, hint="look for a quote character inside an unquoted field",
         )
     bad = df.filter(pl.col(_MASK) != 0)
     valid = df.filter(pl.col(_MASK) == 0).drop(_MASK)

@@ -239,6 +239,8 @@ def _csv_source(
         separator=separator,
         schema={c: pl.String for c in raw_names},
         truncate_ragged_lines=True,
+        extra_columns="ignore",
+        missing_columns="insert",
         encoding="utf8-lossy" if scan.bad_encoding else "utf8",
         row_index_name=RECORD,
         row_index_offset=1,

@@ -44,6 +44,7 @@ __all__ = ["load_dataset", "validate_events", "validate_follows", "RULES"]
 RULES: dict[str, str] = {
     "EMPTY_FILE": "error",
     "QUOTE_UNCLOSED": "error",
+    "CSV_PARSE": "error",
     "DUP_COLUMN": "error",
     "MISSING_COLUMN": "error",
     "UNKNOWN_COLUMN": "error",
@@ -255,7 +256,7 @@ def load_dataset(
     Raises
     ------
     InputValidationError
-        Header or file problems (always): ``EMPTY_FILE``, ``QUOTE_UNCLOSED``,
+        Header or file problems (always): ``EMPTY_FILE``, ``QUOTE_UNCLOSED``, ``CSV_PARSE``,
         ``DUP_COLUMN``, ``MISSING_COLUMN``, ``UNKNOWN_COLUMN`` (``strict_columns``),
         ``ID_TYPE`` (e.g. Parquet ids stored as double), ``TS_TYPE``, ``COLUMN_TYPE``,
         ``BAD_PARAM``. Record problems (strict mode; lenient mode rejects the record):
