@@ -227,23 +227,18 @@ def _event_rules(df: pl.DataFrame, src: Source) -> tuple[pl.DataFrame, pl.DataFr
         df, f = _conflicts(df, "post_id", "DUP_POST_ID", "post_id", src_col(src, "post_id"))
         fails.append(f)
     if "parent_id" in df.columns:
-        if "post_id" in df.columns:
-            parents = df.filter(pl.col("post_id").is_not_null()).select(
-                pl.col("post_id").alias("parent_id"), pl.col("timestamp").alias("__pts"))
-        else:
-            parents = pl.DataFrame(schema={"parent_id": pl.String, "__pts": EVENT_SCHEMA["timestamp"]})
         linked = pl.col("action").is_in(list(LINK_ACTIONS)) & pl.col("parent_id").is_not_null()
-        status = (
-            df.lazy()
-            .select("parent_id", "timestamp", "action")
-            .join(parents.lazy(), on="parent_id", how="left", maintain_order="left")
-            .select(
-                pl.when(~linked).then(0).when(pl.col("__pts").is_null()).then(1)
-                .when(pl.col("__pts") > pl.col("timestamp")).then(2).otherwise(0)
-                .cast(pl.UInt8).alias("s")
-            )
-            .collect()["s"]
-        )
+        if "post_id" in df.columns:
+            parents = df.filter(pl.col("post_id").is_not_null())
+            pts = pl.col("parent_id").replace_strict(
+                parents["post_id"], parents["timestamp"], default=None, return_dtype=EVENT_SCHEMA["timestamp"])
+        else:
+            pts = pl.lit(None, dtype=EVENT_SCHEMA["timestamp"])
+        status = df.select(
+            pl.when(~linked).then(0).when(pts.is_null()).then(1)
+            .when(pts > pl.col("timestamp")).then(2).otherwise(0)
+            .cast(pl.UInt8).alias("s")
+        )["s"]
         bad = status != 0
         if bad.any():
             filt["DANGLING_REF"] += int((status == 1).sum())
@@ -377,4 +372,5 @@ def _fill_values(failures: pl.DataFrame, raw: pl.DataFrame, plan: ColumnPlan) ->
     """Put the raw text of the failing column into ``value`` where it is missing."""
     long = raw.unpivot(index=RECORD, variable_name="column", value_name="__raw")
     out = failures.join(long, on=[RECORD, "column"], how="left", maintain_order="left")
-    return out.with_columns(value=pl.coalesce("value", "__raw")).drop("__raw")
+    out = out.with_columns(value=pl.coalesce("value", "__raw")).drop("__raw")
+    return out.sort([RECORD, "order"], maintain_order=True)
