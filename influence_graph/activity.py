@@ -8,7 +8,8 @@ Examples
 >>> t = datetime(2024, 3, 1, tzinfo=timezone.utc)
 >>> ev = pl.DataFrame({"user": ["a", "b"], "action": ["post", "retweet"],
 ...                    "target_user": [None, "a"], "timestamp": [t, t]})
->>> activity(make_dataset(events=ev)).select("user", "posts", "retweets_made", "actions", "followers").rows()
+>>> act = activity(make_dataset(events=ev))
+>>> act.select("user", "posts", "retweets_made", "actions", "followers").rows()
 [('a', 1, 0, 1, None), ('b', 0, 1, 1, None)]
 """
 
@@ -34,7 +35,14 @@ _MADE = {
     "mention": "mentions_made",
 }
 #: Columns of the activity table, in order.
-ACTIVITY_COLUMNS: tuple[str, ...] = ("user", *_MADE.values(), "actions", "active_days", "followers", "following")
+ACTIVITY_COLUMNS: tuple[str, ...] = (
+    "user",
+    *_MADE.values(),
+    "actions",
+    "active_days",
+    "followers",
+    "following",
+)
 
 
 def activity(ds: "Dataset") -> pl.DataFrame:
@@ -96,16 +104,27 @@ def activity(ds: "Dataset") -> pl.DataFrame:
     action = pl.col("action").cast(pl.String)
     per_user = ev.group_by("user").agg(
         *[(action == a).sum().cast(pl.Int64).alias(col) for a, col in _MADE.items()],
-        pl.col("timestamp").dt.convert_time_zone("UTC").dt.date().n_unique().cast(pl.Int64).alias("active_days"),
+        pl.col("timestamp")
+        .dt.convert_time_zone("UTC")
+        .dt.date()
+        .n_unique()
+        .cast(pl.Int64)
+        .alias("active_days"),
     )
     out = users.join(per_user, on="user", how="left", maintain_order="left").with_columns(
         pl.col(*_MADE.values(), "active_days").fill_null(0)
     )
     out = out.with_columns(pl.sum_horizontal(*_MADE.values()).cast(pl.Int64).alias("actions"))
     if ds.follows is None:
-        out = out.with_columns(pl.lit(None, pl.Int64).alias("followers"), pl.lit(None, pl.Int64).alias("following"))
+        out = out.with_columns(
+            pl.lit(None, pl.Int64).alias("followers"), pl.lit(None, pl.Int64).alias("following")
+        )
     else:
-        fo = ds.follows.select("follower", "followee").filter(pl.col("follower") != pl.col("followee")).unique()
+        fo = (
+            ds.follows.select("follower", "followee")
+            .filter(pl.col("follower") != pl.col("followee"))
+            .unique()
+        )
         followers = fo.group_by("followee").len("followers").rename({"followee": "user"})
         following = fo.group_by("follower").len("following").rename({"follower": "user"})
         out = (

@@ -15,7 +15,8 @@ Examples
 >>> from datetime import datetime, timezone
 >>> from influence_graph.dataset import make_dataset
 >>> t = datetime(2024, 3, 1, tzinfo=timezone.utc)
->>> ev = pl.DataFrame({"user": ["b", "b", "c", "a"], "action": ["retweet", "retweet", "mention", "mention"],
+>>> ev = pl.DataFrame({"user": ["b", "b", "c", "a"],
+...                    "action": ["retweet", "retweet", "mention", "mention"],
 ...                    "target_user": ["a", "a", "a", "a"], "timestamp": [t] * 4})
 >>> g = build_graphs(make_dataset(events=ev))
 >>> g.layers
@@ -126,8 +127,10 @@ class InteractionGraphs:
         if g is None:
             what = "follower graph" if name == "follower" else f"{name} events"
             raise InputValidationError.single(
-                "LAYER_ABSENT", f"The data set has no {what}; layers present: {', '.join(self.layers) or 'none'}.",
-                column="name", value=name,
+                "LAYER_ABSENT",
+                f"The data set has no {what}; layers present: {', '.join(self.layers) or 'none'}.",
+                column="name",
+                value=name,
             )
         return g
 
@@ -144,11 +147,13 @@ class InteractionGraphs:
         self.graph(name)
         codes = self._edges[name]
         names = self.users["user"]
-        return pl.DataFrame({
-            "source": names.gather(codes["source"]),
-            "target": names.gather(codes["target"]),
-            "weight": codes["weight"],
-        })
+        return pl.DataFrame(
+            {
+                "source": names.gather(codes["source"]),
+                "target": names.gather(codes["target"]),
+                "weight": codes["weight"],
+            }
+        )
 
     def counts(self) -> pl.DataFrame:
         """Size of every layer present, with and without self-pairs.
@@ -172,17 +177,31 @@ class InteractionGraphs:
             ends = pl.concat([e["source"], e["target"]]).unique()
             loops = self._loops[name]
             with_loops = pl.concat([ends, loops]).unique()
-            rows.append({
-                "layer": name,
-                "events": self._events[name],
-                "self_events": self.self_pairs_dropped[name],
-                "vertices": ends.len(),
-                "edges": e.height,
-                "vertices_with_self_pairs": with_loops.len(),
-                "edges_with_self_pairs": e.height + self.self_pairs_distinct[name],
-            })
-        schema = {"layer": pl.String, **{k: pl.Int64 for k in (
-            "events", "self_events", "vertices", "edges", "vertices_with_self_pairs", "edges_with_self_pairs")}}
+            rows.append(
+                {
+                    "layer": name,
+                    "events": self._events[name],
+                    "self_events": self.self_pairs_dropped[name],
+                    "vertices": ends.len(),
+                    "edges": e.height,
+                    "vertices_with_self_pairs": with_loops.len(),
+                    "edges_with_self_pairs": e.height + self.self_pairs_distinct[name],
+                }
+            )
+        schema = {
+            "layer": pl.String,
+            **{
+                k: pl.Int64
+                for k in (
+                    "events",
+                    "self_events",
+                    "vertices",
+                    "edges",
+                    "vertices_with_self_pairs",
+                    "edges_with_self_pairs",
+                )
+            },
+        }
         return pl.DataFrame(rows, schema=schema)
 
     def to_networkx(self, name: str) -> "nx.DiGraph":
@@ -194,7 +213,8 @@ class InteractionGraphs:
         --------
         >>> import polars as pl
         >>> from influence_graph.dataset import make_dataset
-        >>> g = build_graphs(make_dataset(follows=pl.DataFrame({"follower": ["b"], "followee": ["a"]})))
+        >>> fo = pl.DataFrame({"follower": ["b"], "followee": ["a"]})
+        >>> g = build_graphs(make_dataset(follows=fo))
         >>> list(g.to_networkx("follower").edges(data=True))
         [('a', 'b', {'weight': 1})]
         """
@@ -248,31 +268,47 @@ class InteractionGraphs:
         w = {c: 1.0 for c in CHANNELS}
         for key, value in (weights or {}).items():
             if key not in CHANNELS:
-                raise bad_param("weights", key, "have keys among " + ", ".join(repr(c) for c in CHANNELS))
-            w[key] = float(check_number(f"weights[{key!r}]", value, low=0.0))  # type: ignore[arg-type]
+                raise bad_param(
+                    "weights", key, "have keys among " + ", ".join(repr(c) for c in CHANNELS)
+                )
+            checked = check_number(f"weights[{key!r}]", value, low=0.0)
+            w[key] = float(checked)  # type: ignore[arg-type]
         present = [c for c in CHANNELS if getattr(self, c) is not None and w[c] > 0]
         if not present:
             raise InputValidationError.single(
-                "LAYER_ABSENT", "No engagement layer (retweet, quote, reply, mention) with positive weight is present.",
-                column="weights", value=str(weights),
+                "LAYER_ABSENT",
+                "No engagement layer (retweet, quote, reply, mention) with positive weight "
+                "is present.",
+                column="weights",
+                value=str(weights),
             )
-        parts = [
-            self._edges[c].with_columns(pl.lit(c).alias("channel"))
-            for c in present
-        ]
+        parts = [self._edges[c].with_columns(pl.lit(c).alias("channel")) for c in present]
         long = pl.concat(parts)
         wide = long.pivot(on="channel", index=["source", "target"], values="weight").fill_null(0)
-        wide = wide.with_columns(
-            pl.sum_horizontal([pl.col(c).cast(pl.Float64) * w[c] for c in present]).alias("weight")
-        ).filter(pl.col("weight") > 0).sort("source", "target")
-        attrs = {"weight": wide["weight"].to_list(), **{c: wide[c].cast(pl.Int64).to_list() for c in present}}
+        wide = (
+            wide.with_columns(
+                pl.sum_horizontal([pl.col(c).cast(pl.Float64) * w[c] for c in present]).alias(
+                    "weight"
+                )
+            )
+            .filter(pl.col("weight") > 0)
+            .sort("source", "target")
+        )
+        attrs = {
+            "weight": wide["weight"].to_list(),
+            **{c: wide[c].cast(pl.Int64).to_list() for c in present},
+        }
         return _igraph(self.n_users, wide, self.users["user"].to_list(), attrs)
 
 
-def _igraph(n: int, edges: pl.DataFrame, names: list[str], attrs: Mapping[str, list[Any]]) -> ig.Graph:
+def _igraph(
+    n: int, edges: pl.DataFrame, names: list[str], attrs: Mapping[str, list[Any]]
+) -> ig.Graph:
     arr = edges.select("source", "target").to_numpy().astype(np.int64, copy=False)
     g = ig.Graph(n=n, directed=True)
-    g.add_edges(np.ascontiguousarray(arr.reshape(-1, 2)))  # faster than Graph(edges=...) for a buffer
+    g.add_edges(
+        np.ascontiguousarray(arr.reshape(-1, 2))
+    )  # faster than Graph(edges=...) for a buffer
     g.vs["name"] = names
     for key, values in attrs.items():
         g.es[key] = values
@@ -280,12 +316,18 @@ def _igraph(n: int, edges: pl.DataFrame, names: list[str], attrs: Mapping[str, l
 
 
 def _layer(pairs: pl.DataFrame) -> tuple[pl.DataFrame, int, pl.Series]:
-    """(source, target) codes → weighted edges without self-pairs, self-event count, loop vertices."""
+    """(source, target) codes → edges without self-pairs, self-event count, loop vertices."""
     is_loop = pairs["source"] == pairs["target"]
     n_self = int(is_loop.sum())
-    loops = pairs.filter(is_loop)["source"].unique() if n_self else pl.Series("source", [], dtype=pl.Int64)
+    loops = (
+        pairs.filter(is_loop)["source"].unique()
+        if n_self
+        else pl.Series("source", [], dtype=pl.Int64)
+    )
     kept = pairs.filter(~is_loop) if n_self else pairs
-    edges = kept.group_by("source", "target").len("weight").cast(_EDGE_SCHEMA).sort("source", "target")
+    edges = (
+        kept.group_by("source", "target").len("weight").cast(_EDGE_SCHEMA).sort("source", "target")
+    )
     return edges, n_self, loops.cast(pl.Int64)
 
 
@@ -341,7 +383,9 @@ def build_graphs(ds: "Dataset") -> InteractionGraphs:
     >>> g.counts().select("layer", "events", "self_events", "edges").rows()
     [('quote', 1, 0, 1), ('reply', 2, 1, 1)]
     """
-    users = ds.users.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("vertex"), pl.col("user").cast(pl.String))
+    users = ds.users.select(
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("vertex"), pl.col("user").cast(pl.String)
+    )
     n = users.height
     names = users["user"].to_list()
     code = users.select(pl.col("user").alias("key"), pl.col("vertex").alias("code"))
@@ -358,8 +402,10 @@ def build_graphs(ds: "Dataset") -> InteractionGraphs:
         if missing.height:
             r = missing.row(0, named=True)
             raise InputValidationError.single(
-                "USER_UNKNOWN", f"{missing.height:,} {what} rows name users absent from ds.users; "
-                f"first: {r['key']!r} -> {r['key2']!r}", column="user",
+                "USER_UNKNOWN",
+                f"{missing.height:,} {what} rows name users absent from ds.users; "
+                f"first: {r['key']!r} -> {r['key2']!r}",
+                column="user",
             )
         return out.select("source", "target")
 
@@ -380,10 +426,14 @@ def build_graphs(ds: "Dataset") -> InteractionGraphs:
         if no_target.height:
             r = no_target.row(0, named=True)
             raise InputValidationError.single(
-                "TARGET_MISSING", f"{no_target.height:,} engagement events have no target_user",
-                column="target_user", value=str(r["event_id"]),
+                "TARGET_MISSING",
+                f"{no_target.height:,} engagement events have no target_user",
+                column="target_user",
+                value=str(r["event_id"]),
             )
-        enc = encode(ev, "target_user", "user", "event").with_columns(ev["action"].cast(pl.String).alias("action"))
+        enc = encode(ev, "target_user", "user", "event").with_columns(
+            ev["action"].cast(pl.String).alias("action")
+        )
         for action, part in enc.partition_by("action", as_dict=True, include_key=False).items():
             pairs_by_layer[action[0]] = part  # type: ignore[index]
 
@@ -401,13 +451,22 @@ def build_graphs(ds: "Dataset") -> InteractionGraphs:
         if n_self:
             kind = "follow rows" if name == "follower" else f"{name} events"
             notes.append(
-                f"{name}: {n_self:,} self-pair {kind} ({loops.len():,} users) give no edge; they stay in "
+                f"{name}: {n_self:,} self-pair {kind} ({loops.len():,} users) give no edge; "
+                "they stay in "
                 "the activity counts (counts() shows the layer with and without them)."
             )
     absent = [name for name in LAYERS if graphs[name] is None]
     if absent:
-        notes.append("absent layers (no such events or no follower graph): " + ", ".join(absent) + ".")
+        notes.append(
+            "absent layers (no such events or no follower graph): " + ", ".join(absent) + "."
+        )
     return InteractionGraphs(
-        users=users, **graphs, self_pairs_dropped=dropped, self_pairs_distinct=distinct,
-        notes=tuple(notes), _edges=edges, _events=events_n, _loops=loop_sets,
+        users=users,
+        **graphs,
+        self_pairs_dropped=dropped,
+        self_pairs_distinct=distinct,
+        notes=tuple(notes),
+        _edges=edges,
+        _events=events_n,
+        _loops=loop_sets,
     )

@@ -1,4 +1,4 @@
-"""activity: hand-computed counts, null follower columns without a follower graph, properties, Higgs."""
+"""activity: hand-computed counts, null follower columns without follows, properties, Higgs."""
 
 from __future__ import annotations
 
@@ -47,9 +47,15 @@ def test_no_follower_graph_gives_null_not_zero():
 
 def test_active_days_are_utc_dates():
     t = datetime(2024, 3, 1, 23, 30, tzinfo=timezone(timedelta(hours=-5)))  # 2 March 04:30 UTC
-    ev = pl.DataFrame({"user": ["a", "a"], "action": ["post", "post"], "target_user": [None, None],
-                       "timestamp": [t, t + timedelta(hours=1)]},
-                      schema_overrides={"timestamp": pl.Datetime("us", "UTC")})
+    ev = pl.DataFrame(
+        {
+            "user": ["a", "a"],
+            "action": ["post", "post"],
+            "target_user": [None, None],
+            "timestamp": [t, t + timedelta(hours=1)],
+        },
+        schema_overrides={"timestamp": pl.Datetime("us", "UTC")},
+    )
     assert activity(make_dataset(events=ev))["active_days"].to_list() == [1]
 
 
@@ -67,8 +73,12 @@ def test_congress_like_dataset_without_events():
 
 NAMES = ["a", "b", "c", "dd"]
 event_rows = st.lists(
-    st.tuples(st.sampled_from(NAMES), st.sampled_from(["post", "retweet", "quote", "reply", "mention"]),
-              st.sampled_from(NAMES), st.integers(0, 60 * 24 * 5)),
+    st.tuples(
+        st.sampled_from(NAMES),
+        st.sampled_from(["post", "retweet", "quote", "reply", "mention"]),
+        st.sampled_from(NAMES),
+        st.integers(0, 60 * 24 * 5),
+    ),
     max_size=30,
 )
 
@@ -76,8 +86,11 @@ event_rows = st.lists(
 def _ds(rows):
     if not rows:
         return make_dataset(users=pl.DataFrame({"user": NAMES}))
-    return make_dataset(events=events_frame([(u, a, None if a == "post" else t, None, None, m)
-                                             for u, a, t, m in rows]))
+    return make_dataset(
+        events=events_frame(
+            [(u, a, None if a == "post" else t, None, None, m) for u, a, t, m in rows]
+        )
+    )
 
 
 @given(rows=event_rows, data=st.data())
@@ -87,7 +100,7 @@ def test_properties(rows, data):
     made = ["posts", "retweets_made", "quotes_made", "replies_made", "mentions_made"]
     assert act.select(pl.sum_horizontal(made) == pl.col("actions")).to_series().all()
     assert act["actions"].sum() == len(rows)
-    for col, a in zip(made, ["post", "retweet", "quote", "reply", "mention"]):
+    for col, a in zip(made, ["post", "retweet", "quote", "reply", "mention"], strict=True):
         assert act[col].sum() == sum(r[1] == a for r in rows)
     assert ((act["active_days"] > 0) == (act["actions"] > 0)).all()
     assert (act["active_days"] <= act["actions"]).all()
@@ -101,8 +114,11 @@ def test_higgs_activity(higgs_dir):
     act = activity(ds)
     assert act.height == ds.n_users == 304_691
     assert act["user"].equals(ds.users["user"])
-    sums = act.select(pl.col("posts", "retweets_made", "quotes_made", "replies_made", "mentions_made",
-                             "actions").sum()).row(0)
+    sums = act.select(
+        pl.col(
+            "posts", "retweets_made", "quotes_made", "replies_made", "mentions_made", "actions"
+        ).sum()
+    ).row(0)
     assert sums == (0, 354_930, 0, 36_902, 171_237, 563_069)
     assert act["followers"].null_count() == act.height  # no follower graph in the shared data
     assert act["active_days"].max() <= 7 and act.filter(pl.col("actions") == 0).height > 0

@@ -7,7 +7,6 @@ import time
 import networkx as nx
 import polars as pl
 import pytest
-from tests.conftest import events_frame
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,6 +14,7 @@ import influence_graph as ig
 from influence_graph.dataset import make_dataset
 from influence_graph.exceptions import InputValidationError
 from influence_graph.graphs import LAYERS, build_graphs
+from tests.conftest import events_frame
 
 ROWS = [
     ("b", "retweet", "a", None, None, 1),
@@ -44,7 +44,11 @@ def test_shared_vertex_index(tiny):
 
 
 def test_hand_computed_edges_and_orientation(tiny):
-    assert tiny.edges("follower").rows() == [("a", "b", 1), ("a", "c", 1), ("c", "a", 1)]  # followee -> follower
+    assert tiny.edges("follower").rows() == [
+        ("a", "b", 1),
+        ("a", "c", 1),
+        ("c", "a", 1),
+    ]  # followee -> follower
     assert tiny.edges("retweet").rows() == [("a", "b", 2), ("a", "c", 1)]  # author -> retweeter
     assert tiny.edges("quote").rows() == [("b", "c", 1)]
     assert tiny.edges("reply").rows() == [("c", "a", 1)]
@@ -54,22 +58,43 @@ def test_hand_computed_edges_and_orientation(tiny):
 
 
 def test_self_pairs_counted_not_edged(tiny):
-    assert tiny.self_pairs_dropped == {"follower": 0, "retweet": 0, "quote": 0, "reply": 1, "mention": 1}
+    assert tiny.self_pairs_dropped == {
+        "follower": 0,
+        "retweet": 0,
+        "quote": 0,
+        "reply": 1,
+        "mention": 1,
+    }
     assert tiny.self_pairs_distinct["reply"] == 1
     assert all(not g.is_loop(e.index) for name in LAYERS for g in [tiny.graph(name)] for e in g.es)
     assert any("self-pair" in n for n in tiny.notes)
     c = {r["layer"]: r for r in tiny.counts().iter_rows(named=True)}
-    assert c["reply"] == {"layer": "reply", "events": 2, "self_events": 1, "vertices": 2, "edges": 1,
-                          "vertices_with_self_pairs": 2, "edges_with_self_pairs": 2}
+    assert c["reply"] == {
+        "layer": "reply",
+        "events": 2,
+        "self_events": 1,
+        "vertices": 2,
+        "edges": 1,
+        "vertices_with_self_pairs": 2,
+        "edges_with_self_pairs": 2,
+    }
     assert c["mention"]["vertices"] == 2 and c["mention"]["edges_with_self_pairs"] == 2
+
+
+def _named(g):
+    pairs = g.get_edgelist()
+    return {
+        (g.vs[s]["name"], g.vs[t]["name"]): w
+        for (s, t), w in zip(pairs, g.es["weight"], strict=True)
+    }
 
 
 def test_engagement_weights(tiny):
     e = tiny.engagement()
-    got = {(e.vs[s]["name"], e.vs[t]["name"]): w for (s, t), w in zip(e.get_edgelist(), e.es["weight"])}
+    got = _named(e)
     assert got == {("a", "b"): 3.0, ("a", "c"): 1.0, ("b", "c"): 1.0, ("c", "a"): 1.0}
     e2 = tiny.engagement({"retweet": 0.5, "quote": 0.0})
-    got2 = {(e2.vs[s]["name"], e2.vs[t]["name"]): w for (s, t), w in zip(e2.get_edgelist(), e2.es["weight"])}
+    got2 = _named(e2)
     assert got2 == {("a", "b"): 2.0, ("a", "c"): 0.5, ("c", "a"): 1.0}
     assert "quote" not in e2.es.attributes()
     with pytest.raises(InputValidationError, match="weights"):
@@ -101,14 +126,20 @@ def test_absent_layers_are_none():
 NAMES = ["u1", "u2", "u3", "u10", "x"]
 ACTIONS = ["post", "retweet", "quote", "reply", "mention"]
 event_rows = st.lists(
-    st.tuples(st.sampled_from(NAMES), st.sampled_from(ACTIONS), st.sampled_from(NAMES), st.integers(0, 50)),
-    min_size=1, max_size=30,
+    st.tuples(
+        st.sampled_from(NAMES), st.sampled_from(ACTIONS), st.sampled_from(NAMES), st.integers(0, 50)
+    ),
+    min_size=1,
+    max_size=30,
 )
 
 
 def _ds(rows):
-    return make_dataset(events=events_frame(
-        [(u, a, None if a == "post" else t, None, None, m) for u, a, t, m in rows]))
+    return make_dataset(
+        events=events_frame(
+            [(u, a, None if a == "post" else t, None, None, m) for u, a, t, m in rows]
+        )
+    )
 
 
 def _edge_sets(g):
@@ -128,10 +159,13 @@ def test_row_order_invariance(rows, data):
 
 @given(rows=event_rows, perm=st.permutations(NAMES))
 def test_relabelling_maps_edges(rows, perm):
-    f = {old: f"z{new}" for old, new in zip(NAMES, perm)}  # changes the sort order of users
+    # a bijection that changes the sort order of users
+    f = {old: f"z{new}" for old, new in zip(NAMES, perm, strict=True)}
     a = build_graphs(_ds(rows))
     b = build_graphs(_ds([(f[u], act, f[t], m) for u, act, t, m in rows]))
-    mapped = {name: sorted((f[s], f[t], w) for s, t, w in edges) for name, edges in _edge_sets(a).items()}
+    mapped = {
+        name: sorted((f[s], f[t], w) for s, t, w in edges) for name, edges in _edge_sets(a).items()
+    }
     assert mapped == _edge_sets(b)
     assert a.self_pairs_dropped == b.self_pairs_dropped
 
@@ -166,9 +200,19 @@ def test_higgs_published_figures(higgs_graphs):
     assert (c["mention"]["vertices"], c["mention"]["edges"]) == (115_684, 145_465)
     assert (c["reply"]["vertices"], c["reply"]["edges"]) == (38_683, 32_180)
     # with self-pairs: SNAP's published figures
-    assert (c["mention"]["vertices_with_self_pairs"], c["mention"]["edges_with_self_pairs"]) == (116_408, 150_818)
-    assert (c["reply"]["vertices_with_self_pairs"], c["reply"]["edges_with_self_pairs"]) == (38_918, 32_523)
-    assert (c["retweet"]["events"], c["mention"]["events"], c["reply"]["events"]) == (354_930, 171_237, 36_902)
+    assert (c["mention"]["vertices_with_self_pairs"], c["mention"]["edges_with_self_pairs"]) == (
+        116_408,
+        150_818,
+    )
+    assert (c["reply"]["vertices_with_self_pairs"], c["reply"]["edges_with_self_pairs"]) == (
+        38_918,
+        32_523,
+    )
+    assert (c["retweet"]["events"], c["mention"]["events"], c["reply"]["events"]) == (
+        354_930,
+        171_237,
+        36_902,
+    )
     assert higgs_graphs.self_pairs_dropped == {"retweet": 0, "reply": 507, "mention": 7_081}
 
 
@@ -190,7 +234,7 @@ def test_higgs_graphs_share_all_users(higgs_graphs):
 @pytest.mark.realdata
 def test_higgs_end_to_end_cpu_budget(higgs_dir):
     """Read, validate, build all graphs and activity in under 5 s of CPU (all threads)."""
-    ig.datasets.higgs, ig.build_graphs, ig.activity  # imports outside the clock
+    _ = (ig.datasets.higgs, ig.build_graphs, ig.activity)  # imports outside the clock
     start = time.process_time()
     ds = ig.datasets.higgs(higgs_dir)
     build_graphs(ds)

@@ -83,7 +83,9 @@ class Located:
     source: str
 
 
-def cache_dir(dataset: str, *, env: Mapping[str, str] | None = None, home: str | os.PathLike | None = None) -> Path:
+def cache_dir(
+    dataset: str, *, env: Mapping[str, str] | None = None, home: str | os.PathLike | None = None
+) -> Path:
     """User cache folder of ``dataset``.
 
     ``$XDG_CACHE_HOME/influence_graph/<dataset>`` when ``XDG_CACHE_HOME`` is set, else
@@ -151,7 +153,9 @@ def _offline(env: Mapping[str, str]) -> bool:
     return env.get("INFLUENCE_GRAPH_OFFLINE", "").strip().lower() not in ("", "0", "false", "no")
 
 
-def download(entry: DataFile, dest_dir: str | os.PathLike, *, opener: Callable[..., Any] | None = None) -> Path:
+def download(
+    entry: DataFile, dest_dir: str | os.PathLike, *, opener: Callable[..., Any] | None = None
+) -> Path:
     """Download ``entry`` from its publisher into ``dest_dir``, verified and atomically renamed.
 
     The response is streamed to a temporary file in ``dest_dir`` (extracting
@@ -184,7 +188,9 @@ def download(entry: DataFile, dest_dir: str | os.PathLike, *, opener: Callable[.
                     with zipfile.ZipFile(blob) as zf:
                         members = [m for m in zf.namelist() if Path(m).name == entry.archive_member]
                         if not members:
-                            raise OSError(f"{entry.url}: archive has no member named {entry.archive_member!r}")
+                            raise OSError(
+                                f"{entry.url}: archive has no member named {entry.archive_member!r}"
+                            )
                         with zf.open(members[0]) as src:
                             for chunk in iter(lambda: src.read(_CHUNK), b""):
                                 out.write(chunk)
@@ -246,10 +252,12 @@ def locate(
     """
     env = os.environ if env is None else env
     places = search_places(entry, data_dir=data_dir, env=env)
-    sources = (["data_dir", "data_dir"] if data_dir is not None else []) + (
-        ["env"] if env.get("INFLUENCE_GRAPH_DATA") else []
-    ) + ["cache"]
-    for path, source in zip(places, sources):
+    sources = (
+        (["data_dir", "data_dir"] if data_dir is not None else [])
+        + (["env"] if env.get("INFLUENCE_GRAPH_DATA") else [])
+        + ["cache"]
+    )
+    for path, source in zip(places, sources, strict=True):
         if path.is_file():
             digest = verify_file(path, entry) if verify else None
             return Located(path, digest, verify and entry.sha256 is not None, source)
@@ -263,7 +271,12 @@ def locate(
         except (OSError, ValueError, zipfile.BadZipFile) as exc:
             attempt = f"download from {entry.url} failed: {exc}"
         else:
-            return Located(path, verify_file(path, entry) if verify else None, verify and entry.sha256 is not None, "download")
+            return Located(
+                path,
+                verify_file(path, entry) if verify else None,
+                verify and entry.sha256 is not None,
+                "download",
+            )
     elif download_missing:
         attempt = "download skipped because INFLUENCE_GRAPH_OFFLINE is set"
     if not (entry.required if required is None else required):

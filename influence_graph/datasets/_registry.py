@@ -68,9 +68,11 @@ HOW_TO_GET: dict[str, str] = {
         "or call ig.datasets.higgs() online to download them into the user cache"
     ),
     "congress": (
-        "download congress_network_data.json from https://snap.stanford.edu/data/congress-twitter.html "
+        "download congress_network_data.json from "
+        "https://snap.stanford.edu/data/congress-twitter.html "
         "(inside congress_network.zip) and pass data_dir=..., or set INFLUENCE_GRAPH_DATA to the "
-        "folder holding congress/, or call ig.datasets.congress() online to download it into the user cache"
+        "folder holding congress/, or call ig.datasets.congress() online to download it into "
+        "the user cache"
     ),
 }
 
@@ -84,7 +86,8 @@ REGISTRY: dict[str, tuple[DataFile, ...]] = {
             "901b199716a23b0fc0371705e3ae9941b5c9493277aec65456abc4988674ad79",
             4_169_461,
             True,
-            "563,069 lines `userA userB unix_time RT|MT|RE`: userA retweeted / mentioned / replied to userB",
+            "563,069 lines `userA userB unix_time RT|MT|RE`: userA retweeted / mentioned / "
+            "replied to userB",
         ),
         DataFile(
             "higgs",
@@ -120,7 +123,8 @@ REGISTRY: dict[str, tuple[DataFile, ...]] = {
             None,
             None,
             False,
-            "optional follower graph, 14,855,842 lines `userA userB`: userA follows userB (about 100 MB)",
+            "optional follower graph, 14,855,842 lines `userA userB`: userA follows userB "
+            "(about 100 MB)",
         ),
     ),
     "congress": (
@@ -158,7 +162,9 @@ def files(dataset: str) -> tuple[DataFile, ...]:
     try:
         return REGISTRY[dataset]
     except KeyError:
-        raise KeyError(f"no registered data set {dataset!r}; known: {', '.join(DATASETS)}") from None
+        raise KeyError(
+            f"no registered data set {dataset!r}; known: {', '.join(DATASETS)}"
+        ) from None
 
 
 def entry(dataset: str, name: str) -> DataFile:

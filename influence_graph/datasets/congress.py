@@ -40,18 +40,38 @@ _NOTES = (
     "ds.follows is None; the data are measured transmission probabilities (ds.probabilities).",
     "p(source -> target) = share of source's tweets (9 Feb - 9 Jun 2022) that target retweeted, "
     "quoted, replied to or mentioned: content moves source -> target.",
-    "ds.users['tweets'] = the smallest T >= 1 with every out-weight of the member a multiple of 1/T "
+    "ds.users['tweets'] = the smallest T >= 1 with every out-weight of the member a "
+    "multiple of 1/T "
     "(1/gcd of the weights): an estimate of the member's tweet count in the window.",
 )
 
 
-def _bad(message: str, *, file: str, column: str | None = None, record: int | None = None,
-         value: object = None, rule: str = "CONGRESS_FORMAT") -> InputValidationError:
-    return InputValidationError([Failure(rule=rule, file=file, record=record, column=column,
-                                         value=None if value is None else str(value), message=message)])
+def _bad(
+    message: str,
+    *,
+    file: str,
+    column: str | None = None,
+    record: int | None = None,
+    value: object = None,
+    rule: str = "CONGRESS_FORMAT",
+) -> InputValidationError:
+    return InputValidationError(
+        [
+            Failure(
+                rule=rule,
+                file=file,
+                record=record,
+                column=column,
+                value=None if value is None else str(value),
+                message=message,
+            )
+        ]
+    )
 
 
-def tweet_counts(weights: list[list[float]], *, tol: float = 1e-6, max_multiple: int = 10_000) -> list[int | None]:
+def tweet_counts(
+    weights: list[list[float]], *, tol: float = 1e-6, max_multiple: int = 10_000
+) -> list[int | None]:
     """Smallest T ≥ 1 per member such that every ``w * T`` is within ``tol`` of an integer.
 
     A member's out-weights are k/T_i (engagements over tweets), so the smallest such T is
@@ -119,66 +139,120 @@ def parse_congress(obj: Any, *, file: str = "<congress JSON>") -> tuple[pl.DataF
             raise _bad(f"expected a one-element list, got {len(obj)} elements", file=file)
         obj = obj[0]
     if not isinstance(obj, dict):
-        raise _bad(f"expected a JSON object with keys {', '.join(_KEYS)}, got {type(obj).__name__}", file=file)
+        raise _bad(
+            f"expected a JSON object with keys {', '.join(_KEYS)}, got {type(obj).__name__}",
+            file=file,
+        )
     missing = [k for k in _KEYS if k not in obj]
     if missing:
-        raise _bad(f"missing keys (available: {', '.join(map(repr, obj))})", file=file,
-                   column=", ".join(missing), rule="MISSING_COLUMN")
+        raise _bad(
+            f"missing keys (available: {', '.join(map(repr, obj))})",
+            file=file,
+            column=", ".join(missing),
+            rule="MISSING_COLUMN",
+        )
     names = obj["usernameList"]
     n = len(names)
     if any(not isinstance(x, str) or not x for x in names):
         i = next(i for i, x in enumerate(names) if not isinstance(x, str) or not x)
-        raise _bad("is not a non-empty username", file=file, column="usernameList", record=i + 1,
-                   value=names[i], rule="ID_MISSING")
+        raise _bad(
+            "is not a non-empty username",
+            file=file,
+            column="usernameList",
+            record=i + 1,
+            value=names[i],
+            rule="ID_MISSING",
+        )
     if len(set(names)) != n:
         seen: set[str] = set()
         dup = next(x for x in names if x in seen or seen.add(x))  # type: ignore[func-returns-value]
-        raise _bad("appears twice in usernameList", file=file, column="usernameList", value=dup, rule="DUP_ID")
+        raise _bad(
+            "appears twice in usernameList",
+            file=file,
+            column="usernameList",
+            value=dup,
+            rule="DUP_ID",
+        )
     for k in ("inList", "inWeight", "outList", "outWeight"):
         if len(obj[k]) != n:
             raise _bad(f"has {len(obj[k])} entries, usernameList has {n}", file=file, column=k)
 
     def edges(lists_key: str, weights_key: str) -> pl.DataFrame:
         src, dst, ps = [], [], []
-        for i, (lst, wts) in enumerate(zip(obj[lists_key], obj[weights_key])):
+        for i, (lst, wts) in enumerate(zip(obj[lists_key], obj[weights_key], strict=True)):
             if len(lst) != len(wts):
-                raise _bad(f"member {names[i]!r} has {len(lst)} ids but {len(wts)} weights", file=file,
-                           column=weights_key, record=i + 1)
+                raise _bad(
+                    f"member {names[i]!r} has {len(lst)} ids but {len(wts)} weights",
+                    file=file,
+                    column=weights_key,
+                    record=i + 1,
+                )
             src.extend([i] * len(lst))
             dst.extend(lst)
             ps.extend(wts)
         try:
-            df = pl.DataFrame({"i": src, "j": dst, "p": ps}, schema={"i": pl.Int64, "j": pl.Int64, "p": pl.Float64},
-                              strict=True)
+            df = pl.DataFrame(
+                {"i": src, "j": dst, "p": ps},
+                schema={"i": pl.Int64, "j": pl.Int64, "p": pl.Float64},
+                strict=True,
+            )
         except (TypeError, pl.exceptions.PolarsError) as exc:
-            raise _bad(f"ids must be integers and weights numbers ({exc})", file=file, column=lists_key) from None
+            raise _bad(
+                f"ids must be integers and weights numbers ({exc})", file=file, column=lists_key
+            ) from None
         bad = df.filter(~pl.col("j").is_between(0, n - 1))
         if bad.height:
             r = bad.row(0, named=True)
-            raise _bad(f"index is outside usernameList (0..{n - 1})", file=file, column=lists_key,
-                       record=r["i"] + 1, value=r["j"])
+            raise _bad(
+                f"index is outside usernameList (0..{n - 1})",
+                file=file,
+                column=lists_key,
+                record=r["i"] + 1,
+                value=r["j"],
+            )
         return df
 
     out = edges("outList", "outWeight")
     inn = edges("inList", "inWeight").select(pl.col("j").alias("i"), pl.col("i").alias("j"), "p")
     bad_p = out.filter(~(pl.col("p") > 0) | (pl.col("p") > 1) | pl.col("p").is_nan())
     if bad_p.height:
-        fails = [Failure(rule="P_RANGE", file=file, record=r["i"] + 1, column="outWeight", value=repr(r["p"]),
-                         message=f"weight of {names[r['i']]!r} -> {names[r['j']]!r} is not a probability in (0, 1]")
-                 for r in bad_p.head(50).iter_rows(named=True)]
+        fails = [
+            Failure(
+                rule="P_RANGE",
+                file=file,
+                record=r["i"] + 1,
+                column="outWeight",
+                value=repr(r["p"]),
+                message=f"weight of {names[r['i']]!r} -> {names[r['j']]!r} is not a "
+                "probability in (0, 1]",
+            )
+            for r in bad_p.head(50).iter_rows(named=True)
+        ]
         raise InputValidationError(fails, {"P_RANGE": bad_p.height})
     if out.select(pl.struct("i", "j").is_duplicated().any()).item():
         r = out.filter(pl.struct("i", "j").is_duplicated()).row(0, named=True)
-        raise _bad(f"edge {names[r['i']]!r} -> {names[r['j']]!r} is listed twice", file=file, column="outList",
-                   record=r["i"] + 1, rule="DUP_EDGE_CONFLICT")
+        raise _bad(
+            f"edge {names[r['i']]!r} -> {names[r['j']]!r} is listed twice",
+            file=file,
+            column="outList",
+            record=r["i"] + 1,
+            rule="DUP_EDGE_CONFLICT",
+        )
     cmp = out.join(inn, on=["i", "j"], how="full", coalesce=True, suffix="_in")
-    off = cmp.filter(pl.col("p").is_null() | pl.col("p_in").is_null() | ((pl.col("p") - pl.col("p_in")).abs() > 1e-12))
+    off = cmp.filter(
+        pl.col("p").is_null()
+        | pl.col("p_in").is_null()
+        | ((pl.col("p") - pl.col("p_in")).abs() > 1e-12)
+    )
     if off.height or inn.height != out.height:
         r = off.row(0, named=True) if off.height else {"i": 0, "j": 0, "p": None, "p_in": None}
         raise _bad(
-            f"inList/inWeight disagree with outList/outWeight on {max(off.height, 1):,} edges; first: "
+            "inList/inWeight disagree with outList/outWeight on "
+            f"{max(off.height, 1):,} edges; first: "
             f"{names[r['i']]!r} -> {names[r['j']]!r} out {r['p']} vs in {r['p_in']}",
-            file=file, column="inList", rule="INOUT_MISMATCH",
+            file=file,
+            column="inList",
+            rule="INOUT_MISMATCH",
         )
     name_s = pl.Series("name", names, dtype=pl.String)
     probs = out.select(
@@ -186,8 +260,10 @@ def parse_congress(obj: Any, *, file: str = "<congress JSON>") -> tuple[pl.DataF
         name_s.gather(out["j"]).alias("target"),
         "p",
     ).sort("source", "target")
-    users = pl.DataFrame({"user": names, "tweets": tweet_counts(obj["outWeight"])},
-                         schema={"user": pl.String, "tweets": pl.Int64}).sort("user")
+    users = pl.DataFrame(
+        {"user": names, "tweets": tweet_counts(obj["outWeight"])},
+        schema={"user": pl.String, "tweets": pl.Int64},
+    ).sort("user")
     return probs, users
 
 
@@ -255,7 +331,9 @@ def congress(
     >>> ds.users["tweets"].min(), int(ds.users["tweets"].median())  # doctest: +SKIP
     (100, 315)
     """
-    loc = locate(entry("congress", _FILE), data_dir=data_dir, verify=verify, download_missing=download)
+    loc = locate(
+        entry("congress", _FILE), data_dir=data_dir, verify=verify, download_missing=download
+    )
     assert loc is not None
     path = Path(loc.path)
     try:
@@ -263,16 +341,29 @@ def congress(
     except UnicodeDecodeError as exc:
         raise _bad(f"is not UTF-8 (byte {exc.start})", file=str(path), rule="ENCODING") from None
     except json.JSONDecodeError as exc:
-        raise InputValidationError([Failure(rule="JSON_PARSE", file=str(path), line=exc.lineno, message=exc.msg)]) from None
+        raise InputValidationError(
+            [Failure(rule="JSON_PARSE", file=str(path), line=exc.lineno, message=exc.msg)]
+        ) from None
     probs, users = parse_congress(obj, file=str(path))
-    src = SourceReport(str(path), records_read=probs.height, used=probs.height, kind="probabilities")
+    src = SourceReport(
+        str(path), records_read=probs.height, used=probs.height, kind="probabilities"
+    )
     ingest = IngestReport.from_sources([src], notes=_NOTES)
     provenance = {
         "loader": "influence_graph.datasets.congress",
-        "files": {"congress": {"path": str(path), "source": loc.source, "sha256": loc.sha256, "verified": loc.verified}},
+        "files": {
+            "congress": {
+                "path": str(path),
+                "source": loc.source,
+                "sha256": loc.sha256,
+                "verified": loc.verified,
+            }
+        },
         "settings": {"verify": verify, "download": download},
     }
-    return make_dataset(probabilities=probs, users=users, ingest=ingest, name="congress", provenance=provenance)
+    return make_dataset(
+        probabilities=probs, users=users, ingest=ingest, name="congress", provenance=provenance
+    )
 
 
 class _CallableModule(types.ModuleType):

@@ -49,7 +49,8 @@ _NOTES = (
     "Higgs has no post rows: the activity file records only retweets (RT), mentions (MT) and "
     "replies (RE), so posts and posting counts are not known and none are invented.",
     "Higgs has no post_id or parent_id: an event names the other user (target_user = the "
-    "retweeted, mentioned or replied-to user) but not the tweet, so cascades link users, not posts.",
+    "retweeted, mentioned or replied-to user) but not the tweet, so cascades link users, "
+    "not posts.",
     "Higgs has no topics (every tweet is about the Higgs announcement); platform = 'twitter'.",
     "event_id = 'h<line>' (1-based line of higgs-activity_time.txt.gz); timestamps are the "
     "file's Unix seconds, in UTC.",
@@ -60,8 +61,15 @@ _NOTES = (
 
 def _fail(rule: str, file: str, rows: pl.DataFrame, column: str, message: str) -> list[Failure]:
     return [
-        Failure(rule=rule, file=file, record=int(r["line"]), line=int(r["line"]), column=column,
-                value=None if r["value"] is None else str(r["value"]), message=message)
+        Failure(
+            rule=rule,
+            file=file,
+            record=int(r["line"]),
+            line=int(r["line"]),
+            column=column,
+            value=None if r["value"] is None else str(r["value"]),
+            message=message,
+        )
         for r in rows.head(50).iter_rows(named=True)
     ]
 
@@ -74,16 +82,31 @@ def _raise_if(failures: list[Failure], counts: dict[str, int]) -> None:
 
 def _ragged_lines(path: Path, expected: int) -> None:
     """Slow path, taken only when polars found a line with too many fields: name it."""
-    lines = pl.read_csv(path, separator="\t", has_header=False, quote_char=None,
-                        schema={"text": pl.String}).with_row_index("line", offset=1)
-    bad = lines.with_columns(n=pl.col("text").str.split(" ").list.len()).filter(pl.col("n") > expected)
+    lines = pl.read_csv(
+        path, separator="\t", has_header=False, quote_char=None, schema={"text": pl.String}
+    ).with_row_index("line", offset=1)
+    bad = lines.with_columns(n=pl.col("text").str.split(" ").list.len()).filter(
+        pl.col("n") > expected
+    )
     failures = [
-        Failure(rule="FIELD_COUNT", file=str(path), record=int(r["line"]), line=int(r["line"]),
-                value=r["text"], message=f"has {r['n']} space-separated fields, expected {expected}")
+        Failure(
+            rule="FIELD_COUNT",
+            file=str(path),
+            record=int(r["line"]),
+            line=int(r["line"]),
+            value=r["text"],
+            message=f"has {r['n']} space-separated fields, expected {expected}",
+        )
         for r in bad.head(50).iter_rows(named=True)
     ]
     if not failures:  # a tab or another separator problem: report polars' own finding
-        failures = [Failure(rule="FIELD_COUNT", file=str(path), message=f"has lines with more than {expected} fields")]
+        failures = [
+            Failure(
+                rule="FIELD_COUNT",
+                file=str(path),
+                message=f"has lines with more than {expected} fields",
+            )
+        ]
     raise InputValidationError(failures, {"FIELD_COUNT": max(bad.height, 1)})
 
 
@@ -99,8 +122,10 @@ def _read_fields(path: Path, names: list[str]) -> pl.DataFrame:
     return df.with_row_index("line", offset=1)
 
 
-def read_activity(path: str | os.PathLike, *, now: datetime | None = None) -> tuple[pl.DataFrame, SourceReport]:
-    """Read and validate ``higgs-activity_time.txt.gz`` into canonical events.
+def read_activity(
+    path: str | os.PathLike, *, now: datetime | None = None
+) -> tuple[pl.DataFrame, SourceReport]:
+    r"""Read and validate ``higgs-activity_time.txt.gz`` into canonical events.
 
     Each line is ``userA userB unix_time kind``: userA (the actor) retweeted (RT),
     mentioned (MT) or replied to (RE) userB. Validation is vectorised: four fields per
@@ -134,7 +159,7 @@ def read_activity(path: str | os.PathLike, *, now: datetime | None = None) -> tu
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.txt"
-    >>> _ = p.write_text("1 2 1341100972 RT\\n2 1 1341100980 MT\\n")
+    >>> _ = p.write_text("1 2 1341100972 RT\n2 1 1341100980 MT\n")
     >>> ev, rep = read_activity(p)
     >>> ev.select("event_id", "user", "action", "target_user").rows()
     [('h1', '1', 'retweet', '2'), ('h2', '2', 'mention', '1')]
@@ -148,18 +173,42 @@ def read_activity(path: str | os.PathLike, *, now: datetime | None = None) -> tu
     hi = int((now or datetime.now(timezone.utc)).timestamp()) + 86_400
     raw = raw.with_columns(seconds=pl.col("time").str.strip_chars().cast(pl.Int64, strict=False))
     checks = [
-        ("FIELD_COUNT", "kind", pl.col("kind").is_null() & pl.col("time").is_null(),
-         "line has fewer than 4 fields (userA userB unix_time kind)"),
-        ("ID_MISSING", "user", pl.col("user").is_null() | (pl.col("user").str.strip_chars() == ""),
-         "userA (the actor) is empty"),
-        ("ID_MISSING", "target_user", pl.col("target_user").is_null() | (pl.col("target_user").str.strip_chars() == ""),
-         "userB (the target) is empty"),
-        ("ACTION_UNKNOWN", "kind", pl.col("kind").is_not_null() & ~pl.col("kind").is_in(list(KIND_TO_ACTION)),
-         "is not one of RT, MT, RE"),
-        ("TS_PARSE", "time", pl.col("time").is_not_null() & pl.col("seconds").is_null(),
-         "is not integer Unix seconds"),
-        ("TS_RANGE", "time", pl.col("seconds").is_not_null() & ~pl.col("seconds").is_between(_TS_MIN, hi),
-         "is outside 2006-03-21 .. now + 1 day (Unix seconds expected)"),
+        (
+            "FIELD_COUNT",
+            "kind",
+            pl.col("kind").is_null() & pl.col("time").is_null(),
+            "line has fewer than 4 fields (userA userB unix_time kind)",
+        ),
+        (
+            "ID_MISSING",
+            "user",
+            pl.col("user").is_null() | (pl.col("user").str.strip_chars() == ""),
+            "userA (the actor) is empty",
+        ),
+        (
+            "ID_MISSING",
+            "target_user",
+            pl.col("target_user").is_null() | (pl.col("target_user").str.strip_chars() == ""),
+            "userB (the target) is empty",
+        ),
+        (
+            "ACTION_UNKNOWN",
+            "kind",
+            pl.col("kind").is_not_null() & ~pl.col("kind").is_in(list(KIND_TO_ACTION)),
+            "is not one of RT, MT, RE",
+        ),
+        (
+            "TS_PARSE",
+            "time",
+            pl.col("time").is_not_null() & pl.col("seconds").is_null(),
+            "is not integer Unix seconds",
+        ),
+        (
+            "TS_RANGE",
+            "time",
+            pl.col("seconds").is_not_null() & ~pl.col("seconds").is_between(_TS_MIN, hi),
+            "is outside 2006-03-21 .. now + 1 day (Unix seconds expected)",
+        ),
     ]
     flags = raw.select(*[expr.alias(f"c{i}") for i, (_, _, expr, _) in enumerate(checks)])
     totals = flags.sum().row(0)
@@ -176,27 +225,36 @@ def read_activity(path: str | os.PathLike, *, now: datetime | None = None) -> tu
         _raise_if(failures, counts)
     n_dup = 0
     key = pl.struct("user", "target_user", "seconds", "kind")
-    if raw.select(key.hash(7).is_duplicated().any()).item():  # cheap screen; exact check only on a hit
+    if raw.select(
+        key.hash(7).is_duplicated().any()
+    ).item():  # cheap screen; exact check only on a hit
         first = raw.select(key.is_first_distinct()).to_series()
         n_dup = int(n_read - first.sum())
         raw = raw.filter(first)
     events = raw.select(
         pl.format("h{}", pl.col("line")).alias("event_id"),
         pl.col("user"),
-        pl.col("kind").replace_strict(KIND_TO_ACTION, return_dtype=pl.String).cast(ACTION_DTYPE).alias("action"),
+        pl.col("kind")
+        .replace_strict(KIND_TO_ACTION, return_dtype=pl.String)
+        .cast(ACTION_DTYPE)
+        .alias("action"),
         pl.col("target_user"),
         (pl.col("seconds") * 1_000_000).cast(TIMESTAMP_DTYPE).alias("timestamp"),
         pl.lit("twitter").alias("platform"),
     )
     report = SourceReport(
-        name, records_read=n_read, used=events.height, deduplicated=n_dup,
-        reasons={"DUP_EVENT": n_dup} if n_dup else {}, kind="events",
+        name,
+        records_read=n_read,
+        used=events.height,
+        deduplicated=n_dup,
+        reasons={"DUP_EVENT": n_dup} if n_dup else {},
+        kind="events",
     )
     return events, report
 
 
 def read_follows(path: str | os.PathLike) -> tuple[pl.DataFrame, SourceReport]:
-    """Read ``higgs-social_network.edgelist.gz``: a line ``A B`` means A follows B.
+    r"""Read ``higgs-social_network.edgelist.gz``: a line ``A B`` means A follows B.
 
     Self-loop follows are filtered [SELF_LOOP] and identical duplicate lines removed
     [DUP_FOLLOW], both counted; empty ids raise [ID_MISSING], short lines [FIELD_COUNT].
@@ -211,7 +269,7 @@ def read_follows(path: str | os.PathLike) -> tuple[pl.DataFrame, SourceReport]:
     --------
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "s.txt"
-    >>> _ = p.write_text("1 2\\n2 1\\n3 3\\n1 2\\n")
+    >>> _ = p.write_text("1 2\n2 1\n3 3\n1 2\n")
     >>> f, rep = read_follows(p)
     >>> f.rows(), rep.filtered, rep.deduplicated
     ([('1', '2'), ('2', '1')], 1, 1)
@@ -220,13 +278,20 @@ def read_follows(path: str | os.PathLike) -> tuple[pl.DataFrame, SourceReport]:
     name = str(path)
     raw = _read_fields(path, ["follower", "followee"])
     n_read = raw.height
-    bad = raw.filter(pl.col("follower").is_null() | pl.col("followee").is_null()
-                     | (pl.col("follower") == "") | (pl.col("followee") == ""))
+    bad = raw.filter(
+        pl.col("follower").is_null()
+        | pl.col("followee").is_null()
+        | (pl.col("follower") == "")
+        | (pl.col("followee") == "")
+    )
     if bad.height:
         short = bad.filter(pl.col("followee").is_null() & pl.col("follower").is_not_null())
         rule = "FIELD_COUNT" if short.height else "ID_MISSING"
         rows = bad.select("line", pl.lit(None, pl.String).alias("value"))
-        _raise_if(_fail(rule, name, rows, "followee", "needs two ids: follower followee"), {rule: bad.height})
+        _raise_if(
+            _fail(rule, name, rows, "followee", "needs two ids: follower followee"),
+            {rule: bad.height},
+        )
     loops = raw["follower"] == raw["followee"]
     n_loop = int(loops.sum())
     kept = raw.filter(~loops)
@@ -234,8 +299,15 @@ def read_follows(path: str | os.PathLike) -> tuple[pl.DataFrame, SourceReport]:
     n_dup = int(kept.height - first.sum())
     follows = kept.filter(first).select("follower", "followee")
     reasons = {k: v for k, v in (("SELF_LOOP", n_loop), ("DUP_FOLLOW", n_dup)) if v}
-    report = SourceReport(name, records_read=n_read, used=follows.height, deduplicated=n_dup,
-                          filtered=n_loop, reasons=reasons, kind="follows")
+    report = SourceReport(
+        name,
+        records_read=n_read,
+        used=follows.height,
+        deduplicated=n_dup,
+        filtered=n_loop,
+        reasons=reasons,
+        kind="follows",
+    )
     return follows, report
 
 
@@ -244,9 +316,13 @@ def _cross_check(events: pl.DataFrame, located: dict[str, Located]) -> list[Sour
     reports = []
     for kind, fname in _NETWORK_FILES.items():
         path = located[kind].path
-        net = pl.read_csv(path, schema={"user": pl.String, "target_user": pl.String, "weight": pl.Int64}, **_CSV)
+        net = pl.read_csv(
+            path, schema={"user": pl.String, "target_user": pl.String, "weight": pl.Int64}, **_CSV
+        )
         derived = (
-            events.filter(pl.col("action") == KIND_TO_ACTION[kind]).group_by("user", "target_user").len("derived")
+            events.filter(pl.col("action") == KIND_TO_ACTION[kind])
+            .group_by("user", "target_user")
+            .len("derived")
         )
         joined = derived.join(net, on=["user", "target_user"], how="full", coalesce=True)
         off = joined.filter(pl.col("derived").fill_null(0) != pl.col("weight").fill_null(0))
@@ -254,15 +330,25 @@ def _cross_check(events: pl.DataFrame, located: dict[str, Located]) -> list[Sour
             r = off.row(0, named=True)
             raise InputValidationError.single(
                 "CROSS_CHECK",
-                f"{off.height:,} (userA, userB) pairs differ between the activity file and {fname}; first: "
-                f"{r['user']} -> {r['target_user']} activity {r['derived'] or 0} vs network {r['weight'] or 0}",
+                f"{off.height:,} (userA, userB) pairs differ between the activity file and "
+                f"{fname}; first: {r['user']} -> {r['target_user']} activity "
+                f"{r['derived'] or 0} vs network {r['weight'] or 0}",
                 file=str(path),
             )
-        reports.append(SourceReport(
-            str(path), records_read=net.height, filtered=net.height, reasons={"CROSS_CHECK_ONLY": net.height},
-            warnings=("read only to cross-check the activity-derived counts (they agree); events come from "
-                      "the activity file",), kind="cross-check",
-        ))
+        reports.append(
+            SourceReport(
+                str(path),
+                records_read=net.height,
+                filtered=net.height,
+                reasons={"CROSS_CHECK_ONLY": net.height},
+                warnings=(
+                    "read only to cross-check the activity-derived counts (they agree); "
+                    "events come from "
+                    "the activity file",
+                ),
+                kind="cross-check",
+            )
+        )
     return reports
 
 
@@ -349,17 +435,24 @@ def higgs(
     """
     t0 = time.perf_counter()
     located: dict[str, Located] = {}
-    act = locate(entry("higgs", _ACTIVITY), data_dir=data_dir, verify=verify, download_missing=download)
+    act = locate(
+        entry("higgs", _ACTIVITY), data_dir=data_dir, verify=verify, download_missing=download
+    )
     assert act is not None
     for kind, fname in _NETWORK_FILES.items():
-        loc = locate(entry("higgs", fname), data_dir=data_dir, verify=verify, download_missing=download)
+        loc = locate(
+            entry("higgs", fname), data_dir=data_dir, verify=verify, download_missing=download
+        )
         assert loc is not None
         located[kind] = loc
     social = None
     if follows is not False:
         social = locate(
-            entry("higgs", _SOCIAL), data_dir=data_dir, verify=verify,
-            download_missing=download and follows is True, required=follows is True,
+            entry("higgs", _SOCIAL),
+            data_dir=data_dir,
+            verify=verify,
+            download_missing=download and follows is True,
+            required=follows is True,
         )
     events, act_report = read_activity(act.path)
     sources = [act_report]
@@ -367,8 +460,11 @@ def higgs(
         sources += _cross_check(events, located)
     else:
         sources += [
-            SourceReport(str(loc.path), warnings=("verified by checksum only, not read (cross_check=False)",),
-                         kind="cross-check")
+            SourceReport(
+                str(loc.path),
+                warnings=("verified by checksum only, not read (cross_check=False)",),
+                kind="cross-check",
+            )
             for loc in located.values()
         ]
     notes = list(_NOTES)
@@ -376,24 +472,46 @@ def higgs(
     if social is not None:
         follow_df, rep = read_follows(social.path)
         if not social.verified:
-            rep = SourceReport(**{**rep.__dict__, "warnings": rep.warnings + (
-                "no registered SHA-256 for this file: its sum is recorded in provenance, not verified",)})
+            rep = SourceReport(
+                **{
+                    **rep.__dict__,
+                    "warnings": rep.warnings
+                    + (
+                        "no registered SHA-256 for this file: its sum is recorded in "
+                        "provenance, not verified",
+                    ),
+                }
+            )
         sources.append(rep)
-        notes.append("Follower graph loaded from higgs-social_network.edgelist.gz: a line 'A B' means A follows B.")
+        notes.append(
+            "Follower graph loaded from higgs-social_network.edgelist.gz: a line 'A B' "
+            "means A follows B."
+        )
     else:
-        notes.append("No follower graph: higgs-social_network.edgelist.gz was not found (or follows=False), "
-                     "so ds.follows is None and follower counts are unknown (null).")
+        notes.append(
+            "No follower graph: higgs-social_network.edgelist.gz was not found (or follows=False), "
+            "so ds.follows is None and follower counts are unknown (null)."
+        )
     ingest = IngestReport.from_sources(sources, strict=True, notes=tuple(notes))
     files = {"activity": act, **{KIND_TO_ACTION[k]: v for k, v in located.items()}}
     if social is not None:
         files["follows"] = social
     provenance = {
         "loader": "influence_graph.datasets.higgs",
-        "files": {k: {"path": str(v.path), "source": v.source, "sha256": v.sha256, "verified": v.verified}
-                  for k, v in files.items()},
-        "settings": {"verify": verify, "follows": follows, "download": download, "cross_check": cross_check},
+        "files": {
+            k: {"path": str(v.path), "source": v.source, "sha256": v.sha256, "verified": v.verified}
+            for k, v in files.items()
+        },
+        "settings": {
+            "verify": verify,
+            "follows": follows,
+            "download": download,
+            "cross_check": cross_check,
+        },
     }
-    ds = make_dataset(events=events, follows=follow_df, ingest=ingest, name="higgs", provenance=provenance)
+    ds = make_dataset(
+        events=events, follows=follow_df, ingest=ingest, name="higgs", provenance=provenance
+    )
     ds.provenance["load_seconds"] = round(time.perf_counter() - t0, 3)
     return ds
 

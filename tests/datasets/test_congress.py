@@ -16,13 +16,15 @@ from influence_graph.datasets.congress import parse_congress, tweet_counts
 from influence_graph.exceptions import InputValidationError
 
 # a -> b (p 0.5), a -> c (0.25), b -> a (0.2): a's weights are multiples of 1/4, b's of 1/5
-TOY = [{
-    "usernameList": ["a", "b", "c"],
-    "outList": [[1, 2], [0], []],
-    "outWeight": [[0.5, 0.25], [0.2], []],
-    "inList": [[1], [0], [0]],
-    "inWeight": [[0.2], [0.5], [0.25]],
-}]
+TOY = [
+    {
+        "usernameList": ["a", "b", "c"],
+        "outList": [[1, 2], [0], []],
+        "outWeight": [[0.5, 0.25], [0.2], []],
+        "inList": [[1], [0], [0]],
+        "inWeight": [[0.2], [0.5], [0.25]],
+    }
+]
 
 
 def test_parse_known_answer():
@@ -54,8 +56,14 @@ def _mutate(fn):
     ("mutation", "rule"),
     [
         (lambda d: d["inWeight"].__setitem__(0, [0.3]), "INOUT_MISMATCH"),
-        (lambda d: (d["inList"].__setitem__(2, []), d["inWeight"].__setitem__(2, [])), "INOUT_MISMATCH"),
-        (lambda d: (d["outWeight"][0].__setitem__(0, 1.5), d["inWeight"][1].__setitem__(0, 1.5)), "P_RANGE"),
+        (
+            lambda d: (d["inList"].__setitem__(2, []), d["inWeight"].__setitem__(2, [])),
+            "INOUT_MISMATCH",
+        ),
+        (
+            lambda d: (d["outWeight"][0].__setitem__(0, 1.5), d["inWeight"][1].__setitem__(0, 1.5)),
+            "P_RANGE",
+        ),
         (lambda d: d["outList"].__setitem__(1, [7]), "CONGRESS_FORMAT"),
         (lambda d: d["outWeight"].__setitem__(0, [0.5]), "CONGRESS_FORMAT"),
         (lambda d: d.pop("inList"), "MISSING_COLUMN"),
@@ -105,4 +113,7 @@ def test_real_congress_figures(congress_dir):
     k = j["p"] * j["tweets"]
     assert ((k - k.round()).abs() < 1e-6).all()
     assert ds.provenance["files"]["congress"]["verified"]
-    assert ds.users["user"].is_sorted() and ds.probabilities.select("source", "target").is_duplicated().sum() == 0
+    assert (
+        ds.users["user"].is_sorted()
+        and ds.probabilities.select("source", "target").is_duplicated().sum() == 0
+    )

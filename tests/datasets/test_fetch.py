@@ -34,16 +34,36 @@ def clean_env(tmp_path, monkeypatch):
     return tmp_path
 
 
-def _entry(tmp_path: Path, *, sha: str | None = SUM, url: str | None = None, required: bool = True,
-           member: str | None = None) -> DataFile:
-    return DataFile("toy", "toy.txt", url or (tmp_path / "publisher" / "toy.txt").as_uri(), sha, len(PAYLOAD),
-                    required, "toy file", archive_member=member)
+def _entry(
+    tmp_path: Path,
+    *,
+    sha: str | None = SUM,
+    url: str | None = None,
+    required: bool = True,
+    member: str | None = None,
+) -> DataFile:
+    return DataFile(
+        "toy",
+        "toy.txt",
+        url or (tmp_path / "publisher" / "toy.txt").as_uri(),
+        sha,
+        len(PAYLOAD),
+        required,
+        "toy file",
+        archive_member=member,
+    )
 
 
 def test_registry_matches_shared_readme_sums():
     sums = {f.name: f.sha256 for ds in REGISTRY.values() for f in ds}
-    assert sums["higgs-activity_time.txt.gz"] == "901b199716a23b0fc0371705e3ae9941b5c9493277aec65456abc4988674ad79"
-    assert sums["congress_network_data.json"] == "5c7bad955d5478f722519473c66158a6f281144c1cffb60f8f00307d11eafdb1"
+    assert (
+        sums["higgs-activity_time.txt.gz"]
+        == "901b199716a23b0fc0371705e3ae9941b5c9493277aec65456abc4988674ad79"
+    )
+    assert (
+        sums["congress_network_data.json"]
+        == "5c7bad955d5478f722519473c66158a6f281144c1cffb60f8f00307d11eafdb1"
+    )
     assert all(f.sha256 is not None for f in files("higgs") if f.required)
     assert entry("higgs", "higgs-social_network.edgelist.gz").sha256 is None
     with pytest.raises(KeyError, match="known: higgs, congress"):
@@ -52,9 +72,15 @@ def test_registry_matches_shared_readme_sums():
 
 def test_search_order(tmp_path):
     e = _entry(tmp_path)
-    places = search_places(e, data_dir=tmp_path / "d", env={"INFLUENCE_GRAPH_DATA": "/data", "XDG_CACHE_HOME": "/c"})
-    assert places == [tmp_path / "d" / "toy.txt", tmp_path / "d" / "toy" / "toy.txt",
-                      Path("/data/toy/toy.txt"), Path("/c/influence_graph/toy/toy.txt")]
+    places = search_places(
+        e, data_dir=tmp_path / "d", env={"INFLUENCE_GRAPH_DATA": "/data", "XDG_CACHE_HOME": "/c"}
+    )
+    assert places == [
+        tmp_path / "d" / "toy.txt",
+        tmp_path / "d" / "toy" / "toy.txt",
+        Path("/data/toy/toy.txt"),
+        Path("/c/influence_graph/toy/toy.txt"),
+    ]
     assert cache_dir("toy", env={}, home="/home/u") == Path("/home/u/.cache/influence_graph/toy")
 
 
@@ -132,7 +158,9 @@ def test_download_extracts_archive_member(clean_env):
         zf.writestr("folder/toy.txt", PAYLOAD)
         zf.writestr("folder/other.txt", b"x")
     e = _entry(clean_env, member="toy.txt")
-    path = download(e, clean_env / "dest", opener=lambda url, timeout=None: io.BytesIO(blob.getvalue()))
+    path = download(
+        e, clean_env / "dest", opener=lambda url, timeout=None: io.BytesIO(blob.getvalue())
+    )
     assert path.read_bytes() == PAYLOAD and sha256_file(path) == SUM
 
 
@@ -143,12 +171,16 @@ def test_optional_file_absent_gives_none(clean_env):
 def test_loaders_report_missing_data(clean_env):
     with pytest.raises(DataNotFoundError, match="higgs-activity_time.txt.gz"):
         ig.datasets.higgs(clean_env / "nothing")
-    with pytest.raises(DataNotFoundError, match=r"congress_network_data.json[\s\S]*congress-twitter.html"):
+    with pytest.raises(
+        DataNotFoundError, match=r"congress_network_data.json[\s\S]*congress-twitter.html"
+    ):
         ig.datasets.congress(clean_env / "nothing", download=False)
 
 
 def test_data_readme_table_matches_registry():
-    readme = (Path(__file__).resolve().parents[2] / "data" / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "data" / "README.md").read_text(
+        encoding="utf-8"
+    )
     rows = {}
     for line in readme.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]

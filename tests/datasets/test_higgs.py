@@ -71,10 +71,16 @@ def test_loader_on_toy_folder(toy_dir):
     assert ds.events["post_id"].null_count() == 5 and ds.events["parent_id"].null_count() == 5
     assert (ds.events["action"] != "post").all()
     notes = " ".join(ds.ingest.notes)
-    assert "no post rows" in notes and "no post_id or parent_id" in notes and "No follower graph" in notes
+    assert (
+        "no post rows" in notes
+        and "no post_id or parent_id" in notes
+        and "No follower graph" in notes
+    )
     assert ds.ingest.balanced
     assert ds.ingest.used == ds.events.height
-    assert ds.ingest.reasons == {"CROSS_CHECK_ONLY": 4}  # network lines: 1 retweet pair, 2 mention, 1 reply
+    assert ds.ingest.reasons == {
+        "CROSS_CHECK_ONLY": 4
+    }  # network lines: 1 retweet pair, 2 mention, 1 reply
     assert {s.kind for s in ds.ingest.sources} == {"events", "cross-check"}
 
 
@@ -92,9 +98,15 @@ def test_registered_sums_reject_toy_files(toy_dir):
 
 
 def test_follower_file_optional(toy_dir):
-    _write(toy_dir / "higgs-social_network.edgelist.gz", ["20 10", "30 10", "30 30", "20 10", "40 10"])
+    _write(
+        toy_dir / "higgs-social_network.edgelist.gz", ["20 10", "30 10", "30 30", "20 10", "40 10"]
+    )
     ds = ig.datasets.higgs(toy_dir, verify=False)
-    assert ds.follows.select("follower", "followee").rows() == [("20", "10"), ("30", "10"), ("40", "10")]
+    assert ds.follows.select("follower", "followee").rows() == [
+        ("20", "10"),
+        ("30", "10"),
+        ("40", "10"),
+    ]
     assert "40" in ds.users["user"].to_list()  # a follower without events joins the universe
     src = [s for s in ds.ingest.sources if s.kind == "follows"][0]
     assert (src.records_read, src.used, src.filtered, src.deduplicated) == (5, 3, 1, 1)
@@ -147,7 +159,12 @@ def test_many_failures_counted(tmp_path):
 def test_duplicate_lines_removed_and_counted(tmp_path):
     ev, rep = read_activity(_write(tmp_path / "a.txt.gz", [LINES[0], LINES[1], LINES[0]]))
     assert ev["event_id"].to_list() == ["h1", "h2"]
-    assert (rep.records_read, rep.used, rep.deduplicated, rep.reasons) == (3, 2, 1, {"DUP_EVENT": 1})
+    assert (rep.records_read, rep.used, rep.deduplicated, rep.reasons) == (
+        3,
+        2,
+        1,
+        {"DUP_EVENT": 1},
+    )
 
 
 def test_read_follows_rejects_short_line(tmp_path):
@@ -187,4 +204,7 @@ def test_real_ingest_and_provenance(higgs_ds):
     files = ds.provenance["files"]
     assert set(files) == {"activity", "retweet", "mention", "reply"}
     assert all(f["verified"] for f in files.values())
-    assert files["activity"]["sha256"] == "901b199716a23b0fc0371705e3ae9941b5c9493277aec65456abc4988674ad79"
+    assert (
+        files["activity"]["sha256"]
+        == "901b199716a23b0fc0371705e3ae9941b5c9493277aec65456abc4988674ad79"
+    )
