@@ -152,6 +152,7 @@ def probability_memory(path: str, n_jobs: int | None = None) -> dict:
            "spread_rss_bytes_per_edge": round(added * 2**20 / m, 1),
            "rr_sets": int(res.n_samples), "peak_rss_mib": round(peak1, 1), **ctx}
     prov = dict(getattr(res, "provenance", None) or {})
+    prov.update(prov.get("run") or {})
     for key in ("csr_bytes", "memory_estimate_bytes", "estimated_bytes", "bytes_per_edge"):
         if key in prov:
             out[key] = prov[key]

@@ -105,6 +105,7 @@ def measure(n: int, model: str, target: str, seed: int, n_jobs: int | None,
         )
     seconds = t.seconds
     prov = dict(getattr(res, "provenance", None) or {})
+    prov.update(prov.get("run") or {})  # run statistics: rr_sets, edge_visits, sampling_seconds
     n_threads = ctx["n_jobs"]
     rr, rr_key = _first(prov, _RR_KEYS)
     if rr is None:

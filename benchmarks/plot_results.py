@@ -1,0 +1,206 @@
+"""Draw the benchmark figures from ``benchmarks/results/*.csv`` into ``docs/img/benchmarks_*.png``.
+
+* ``benchmarks_scaling.png``: seconds vs n (log-log) per probability model and target, the
+  fitted exponent in the legend, the 8 s and 60 s targets as dashed lines.
+* ``benchmarks_peers.png``: all-user time at equal accuracy per method and n (log scale),
+  with the extrapolation's standard error and the ratio to RIS printed on each bar.
+* ``benchmarks_coverage.png``: interval coverage per estimator and sample size against the
+  99 % acceptance band [0.932, 0.968] of 1000 replicates at nominal 95 %.
+
+Usage::
+
+    .venv/bin/python benchmarks/plot_results.py [--results DIR] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import polars as pl  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _read(path: Path) -> pl.DataFrame | None:
+    if not path.exists():
+        print(f"skip: {path} not found")
+        return None
+    return pl.read_csv(path, infer_schema_length=None)
+
+
+def plot_scaling(results: Path, out: Path) -> Path | None:
+    df = _read(results / "spread_scaling.csv")
+    if df is None or "seconds" not in df.columns:
+        return None
+    df = df.filter(pl.col("seconds").is_not_null())
+    fits = _read(results / "spread_scaling_fit.csv")
+    fig, ax = plt.subplots(figsize=(6.4, 4.4))
+    styles = {"wc": "-", "const": "--"}
+    markers = {"top100": "o", "min_spread10": "s"}
+    labels = {"wc": "weighted cascade", "const": "p = 0.01", "top100": "top-100 at 5 %",
+              "min_spread10": "every user with spread ≥ 10 at 5 %"}
+    for (model, target), g in df.group_by(["model", "target"], maintain_order=True):
+        g = g.group_by("n").agg(pl.col("seconds").median()).sort("n")
+        lab = f"{labels.get(model, model)}, {labels.get(target, target)}"
+        if fits is not None:
+            f = fits.filter((pl.col("model") == model) & (pl.col("target") == target))
+            if f.height:
+                lab += f" (b = {f['exponent_b'][0]:.2f})"
+        ax.plot(g["n"], g["seconds"], styles.get(model, "-"), marker=markers.get(target, "o"),
+                label=lab)
+    for y, txt in ((8, "8 s target (top-100, 1M)"), (60, "60 s target (spread ≥ 10, 1M)")):
+        ax.axhline(y, color="grey", lw=0.8, ls=":")
+        ax.text(df["n"].min(), y * 1.08, txt, fontsize=7, color="grey")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("users n (edges ≈ 10 n)")
+    ax.set_ylabel("seconds, end to end (table → result)")
+    ax.set_title("expected_spread (RIS) on Static_Power_Law(n, 10n, 2.1, 2.5)", fontsize=9)
+    ax.legend(fontsize=7)
+    ax.grid(True, which="both", lw=0.3, alpha=0.5)
+    fig.tight_layout()
+    path = out / "benchmarks_scaling.png"
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return path
+
+
+def plot_peers(results: Path, out: Path) -> Path | None:
+    df = _read(results / "peers.csv")
+    if df is None:
+        return None
+    sizes = sorted(df["n"].unique().to_list())
+    methods = df["method"].unique(maintain_order=True).to_list()
+    fig, ax = plt.subplots(figsize=(7.2, 4.4))
+    width = 0.8 / max(len(methods), 1)
+    for i, method in enumerate(methods):
+        sub = df.filter(pl.col("method") == method)
+        xs, ys, es, rs = [], [], [], []
+        for j, n in enumerate(sizes):
+            row = sub.filter(pl.col("n") == n)
+            if row.height:
+                xs.append(j + (i - (len(methods) - 1) / 2) * width)
+                ys.append(row["seconds"][0])
+                es.append(row["seconds_se"][0] or 0.0)
+                rs.append(row["ratio_to_ris"][0])
+        if not xs:
+            continue
+        ax.bar(xs, ys, width=width, yerr=es, label=method, capsize=2)
+        for x, y, r in zip(xs, ys, rs):
+            ax.text(x, y * 1.15, f"×{r:,.0f}" if r and r >= 1.5 else "1", ha="center",
+                    fontsize=6.5, rotation=90 if len(methods) > 3 else 0)
+    ax.set_xticks(range(len(sizes)), [f"n = {n:,}" for n in sizes])
+    ax.set_yscale("log")
+    ax.set_ylabel("seconds for every user at equal accuracy")
+    ax.set_title("All-user spread: RIS vs forward Monte Carlo (peers extrapolated from a "
+                 "seed sample)", fontsize=8)
+    ax.legend(fontsize=7)
+    ax.grid(True, axis="y", which="both", lw=0.3, alpha=0.5)
+    fig.tight_layout()
+    path = out / "benchmarks_peers.png"
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return path
+
+
+def plot_coverage(results: Path, out: Path) -> Path | None:
+    df = _read(results / "coverage_summary.csv")
+    if df is None:
+        return None
+    fig, ax = plt.subplots(figsize=(max(7.2, 0.28 * df.height), 4.4))
+    df = df.sort(["estimator", "interval", "R", "graph"])
+    labels = [f"{i}\nR={r}\n{g}" for i, r, g in zip(df["interval"], df["R"], df["graph"])]
+    x = np.arange(df.height)
+    ax.axhspan(0.932, 0.968, color="tab:green", alpha=0.15, label="99 % band [0.932, 0.968]")
+    ax.axhline(0.95, color="tab:green", lw=0.8)
+    ax.errorbar(x, df["coverage_median"], yerr=[df["coverage_median"] - df["coverage_min"],
+                df["coverage_max"] - df["coverage_median"]], fmt="o", ms=4, capsize=2,
+                label="median over users (bar: min–max)")
+    ax.set_xticks(x, labels, fontsize=5.5)
+    ax.set_ylabel("coverage of the 95 % interval")
+    ax.set_ylim(min(0.85, float(df["coverage_min"].min()) - 0.01), 1.005)
+    ax.legend(fontsize=7, loc="lower right")
+    ax.set_title("Interval coverage over independent replicates (S2)", fontsize=9)
+    fig.tight_layout()
+    path = out / "benchmarks_coverage.png"
+    fig.savefig(path, dpi=130)
+    plt.close(fig)
+    return path
+
+
+TABLES = {
+    "spread_scaling.csv": ["n", "m", "model", "target", "seconds", "rr_sets",
+                           "rr_sets_per_s_per_thread", "edge_visits_per_s", "target_met",
+                           "users_spread_ge_10", "peak_rss_mib", "rss_increase_mib", "n_jobs",
+                           "loadavg_1m", "time_utc"],
+    "spread_scaling_fit.csv": ["model", "target", "exponent_b", "r2", "sizes"],
+    "peers.csv": ["n", "method", "seconds", "extrapolated", "seconds_se", "ratio_to_ris",
+                  "seeds_sampled", "mean_runs_needed", "n_jobs", "loadavg_1m", "time_utc"],
+    "congress.csv": ["method", "seconds", "users_timed", "ratio_to_ris", "rr_sets",
+                     "target_met", "max_rel_halfwidth", "spearman_vs_vc",
+                     "max_abs_diff_vs_reference", "n_jobs", "loadavg_1m", "time_utc"],
+    "ingest.csv": ["what", "seconds", "load_s", "build_graphs_s", "activity_s", "events",
+                   "peak_rss_mib", "table_bytes_per_edge", "spread_rss_bytes_per_edge",
+                   "loadavg_1m", "time_utc"],
+    "coverage_summary.csv": ["graph", "estimator", "interval", "R", "R_used_median", "users_checked",
+                             "coverage_median", "coverage_min", "coverage_max",
+                             "share_in_band", "max_one_sided_miss", "loadavg_1m"],
+}
+
+
+def _fmt(v: object) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        if v != v:
+            return "nan"
+        if v == 0 or 1e-3 <= abs(v) < 1e5:
+            return f"{v:.4g}"
+        return f"{v:.3g}"
+    if isinstance(v, int) and abs(v) >= 10_000:
+        return f"{v:,}"
+    return str(v)
+
+
+def markdown_tables(results: Path) -> str:
+    """Markdown tables of the result CSVs (the columns quoted in docs/benchmarks.md)."""
+    parts = []
+    for name, cols in TABLES.items():
+        df = _read(results / name)
+        if df is None:
+            continue
+        cols = [c for c in cols if c in df.columns]
+        lines = [f"**{name}**", "", "| " + " | ".join(cols) + " |",
+                 "|" + "---|" * len(cols)]
+        for row in df.select(cols).iter_rows():
+            lines.append("| " + " | ".join(_fmt(v) for v in row) + " |")
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"
+
+
+def main(argv: list[str] | None = None) -> list[Path]:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--results", default=str(REPO / "benchmarks" / "results"))
+    p.add_argument("--out", default=str(REPO / "docs" / "img"))
+    p.add_argument("--markdown", action="store_true", help="also print markdown tables")
+    args = p.parse_args(argv)
+    results, out = Path(args.results), Path(args.out)
+    if args.markdown:
+        print(markdown_tables(results))
+    out.mkdir(parents=True, exist_ok=True)
+    made = [f(results, out) for f in (plot_scaling, plot_peers, plot_coverage)]
+    made = [m for m in made if m is not None]
+    for m in made:
+        print(f"wrote {m}")
+    return made
+
+
+if __name__ == "__main__":
+    sys.exit(0 if main() is not None else 1)
