@@ -110,8 +110,12 @@ def _ragged_lines(path: Path, expected: int) -> None:
     raise InputValidationError(failures, {"FIELD_COUNT": max(bad.height, 1)})
 
 
-def _read_fields(path: Path, names: list[str]) -> pl.DataFrame:
-    """All-String read of a space-separated file (one row per line, line numbers attached)."""
+def _read_fields(path: Path, names: list[str]) -> tuple[pl.DataFrame, int]:
+    """All-String read of a space-separated file: one row per non-blank line, with its number.
+
+    Returns the rows and the number of blank lines left out (filtered as BLANK_LINE, as
+    :func:`influence_graph.load_dataset` does).
+    """
     schema = {n: pl.String for n in names}
     try:
         df = pl.read_csv(path, schema=schema, **_CSV)
@@ -119,7 +123,12 @@ def _read_fields(path: Path, names: list[str]) -> pl.DataFrame:
         if "more fields" in str(exc):
             _ragged_lines(path, len(names))
         raise
-    return df.with_row_index("line", offset=1)
+    df = df.with_row_index("line", offset=1)
+    blank = pl.all_horizontal(pl.col(names).is_null())
+    n_blank = int(df.select(blank.sum()).item())
+    if n_blank:
+        df = df.filter(~blank)
+    return df, n_blank
 
 
 def read_activity(
@@ -131,7 +140,8 @@ def read_activity(
     mentioned (MT) or replied to (RE) userB. Validation is vectorised: four fields per
     line [FIELD_COUNT], non-empty ids [ID_MISSING], kind in RT/MT/RE [ACTION_UNKNOWN],
     integer seconds [TS_PARSE] between 2006-03-21 and ``now`` + 1 day [TS_RANGE].
-    Identical duplicate lines are removed and counted [DUP_EVENT].
+    Identical duplicate lines are removed and counted [DUP_EVENT]; blank lines are
+    filtered and counted [BLANK_LINE].
 
     Parameters
     ----------
@@ -147,7 +157,7 @@ def read_activity(
         reply), ``target_user`` (userB), ``timestamp`` (UTC), ``platform`` ("twitter");
         ``post_id``, ``parent_id`` and ``topics`` are absent (the file has none).
     report : SourceReport
-        Records read, used and deduplicated.
+        Records read, used, deduplicated and filtered (blank lines).
 
     Raises
     ------
@@ -168,8 +178,8 @@ def read_activity(
     """
     path = Path(path)
     name = str(path)
-    raw = _read_fields(path, ["user", "target_user", "time", "kind"])
-    n_read = raw.height
+    raw, n_blank = _read_fields(path, ["user", "target_user", "time", "kind"])
+    n_read = raw.height + n_blank
     hi = int((now or datetime.now(timezone.utc)).timestamp()) + 86_400
     raw = raw.with_columns(seconds=pl.col("time").str.strip_chars().cast(pl.Int64, strict=False))
     checks = [
@@ -229,7 +239,7 @@ def read_activity(
         key.hash(7).is_duplicated().any()
     ).item():  # cheap screen; exact check only on a hit
         first = raw.select(key.is_first_distinct()).to_series()
-        n_dup = int(n_read - first.sum())
+        n_dup = int(raw.height - first.sum())
         raw = raw.filter(first)
     events = raw.select(
         pl.format("h{}", pl.col("line")).alias("event_id"),
@@ -247,7 +257,8 @@ def read_activity(
         records_read=n_read,
         used=events.height,
         deduplicated=n_dup,
-        reasons={"DUP_EVENT": n_dup} if n_dup else {},
+        filtered=n_blank,
+        reasons={k: v for k, v in (("BLANK_LINE", n_blank), ("DUP_EVENT", n_dup)) if v},
         kind="events",
     )
     return events, report
@@ -276,8 +287,8 @@ def read_follows(path: str | os.PathLike) -> tuple[pl.DataFrame, SourceReport]:
     """
     path = Path(path)
     name = str(path)
-    raw = _read_fields(path, ["follower", "followee"])
-    n_read = raw.height
+    raw, n_blank = _read_fields(path, ["follower", "followee"])
+    n_read = raw.height + n_blank
     bad = raw.filter(
         pl.col("follower").is_null()
         | pl.col("followee").is_null()
@@ -298,13 +309,14 @@ def read_follows(path: str | os.PathLike) -> tuple[pl.DataFrame, SourceReport]:
     first = kept.select(pl.struct("follower", "followee").is_first_distinct()).to_series()
     n_dup = int(kept.height - first.sum())
     follows = kept.filter(first).select("follower", "followee")
-    reasons = {k: v for k, v in (("SELF_LOOP", n_loop), ("DUP_FOLLOW", n_dup)) if v}
+    counts = (("BLANK_LINE", n_blank), ("SELF_LOOP", n_loop), ("DUP_FOLLOW", n_dup))
+    reasons = {k: v for k, v in counts if v}
     report = SourceReport(
         name,
         records_read=n_read,
         used=follows.height,
         deduplicated=n_dup,
-        filtered=n_loop,
+        filtered=n_loop + n_blank,
         reasons=reasons,
         kind="follows",
     )

@@ -167,6 +167,13 @@ def test_duplicate_lines_removed_and_counted(tmp_path):
     )
 
 
+def test_blank_lines_filtered_and_counted(tmp_path):
+    ev, rep = read_activity(_write(tmp_path / "a.txt.gz", [LINES[0], "", LINES[1]]))
+    assert ev["event_id"].to_list() == ["h1", "h3"]
+    assert (rep.records_read, rep.used, rep.filtered, rep.reasons) == (3, 2, 1, {"BLANK_LINE": 1})
+    assert rep.balanced
+
+
 def test_read_follows_rejects_short_line(tmp_path):
     p = _write(tmp_path / "s.gz", ["1 2", "3"])
     with pytest.raises(InputValidationError) as info:
