@@ -89,6 +89,8 @@ class InteractionGraphs:
     (3, [('a', 'b', 1), ('a', 'c', 1)])
     >>> g.retweet is None, g.layers
     (True, ('follower',))
+    >>> g
+    InteractionGraphs(3 users; follower 2 edges)
     """
 
     users: pl.DataFrame
@@ -108,6 +110,10 @@ class InteractionGraphs:
     def n_users(self) -> int:
         """Number of vertices (users) in every graph."""
         return self.users.height
+
+    def __repr__(self) -> str:
+        layers = ", ".join(f"{name} {getattr(self, name).ecount():,} edges" for name in self.layers)
+        return f"InteractionGraphs({self.n_users:,} users; {layers or 'no layers'})"
 
     @property
     def layers(self) -> tuple[str, ...]:
