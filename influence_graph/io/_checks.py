@@ -213,32 +213,48 @@ def _event_rules(df: pl.DataFrame, src: Source) -> tuple[pl.DataFrame, pl.DataFr
     canon = [c for c in EVENT_SCHEMA if c in df.columns]
     has_ids = "event_id" in canon
     key = ["event_id"] if has_ids else [c for c in canon if c not in ("topics", "platform")]
-    cand = _candidates(df, key)
+    keys = {"key": pl.struct(key).hash() if len(key) > 1 else pl.col(key[0]).hash()}
+    if "post_id" in canon:
+        keys["post"] = pl.col("post_id").hash()
+    flags = df.select(*[h.is_duplicated().alias(k) for k, h in keys.items()])  # one parallel pass
+    cand = flags["key"]
     dups = _exact_duplicates(df, canon, cand)
     if dups.any():
         cand = cand.filter(~dups)
+    post_cand = flags["post"].filter(~dups) if "post" in flags.columns else None
     df, hit = _flag(df, dups)
     dedup["DUP_EVENT"] += hit.height
     fails = []
     if has_ids:
+        before = df.height
         df, f = _conflicts(df, "event_id", "DUP_EVENT_CONFLICT", "event_id", src_col(src, "event_id"), cand)
         fails.append(f)
+        if post_cand is not None and df.height != before:
+            post_cand = None  # rows were removed: recompute
     if "post_id" in df.columns:
-        df, f = _conflicts(df, "post_id", "DUP_POST_ID", "post_id", src_col(src, "post_id"))
+        df, f = _conflicts(df, "post_id", "DUP_POST_ID", "post_id", src_col(src, "post_id"), post_cand)
         fails.append(f)
     if "parent_id" in df.columns:
         linked = pl.col("action").is_in(list(LINK_ACTIONS)) & pl.col("parent_id").is_not_null()
         if "post_id" in df.columns:
-            parents = df.filter(pl.col("post_id").is_not_null())
-            pts = pl.col("parent_id").replace_strict(
-                parents["post_id"], parents["timestamp"], default=None, return_dtype=EVENT_SCHEMA["timestamp"])
+            parents = df.filter(pl.col("post_id").is_not_null()).select(
+                pl.col("post_id").alias("parent_id"), pl.col("timestamp").alias("__pts"))
         else:
-            pts = pl.lit(None, dtype=EVENT_SCHEMA["timestamp"])
-        status = df.select(
-            pl.when(~linked).then(0).when(pts.is_null()).then(1)
-            .when(pts > pl.col("timestamp")).then(2).otherwise(0)
-            .cast(pl.UInt8).alias("s")
-        )["s"]
+            parents = pl.DataFrame(schema={"parent_id": pl.String, "__pts": EVENT_SCHEMA["timestamp"]})
+        # post_ids are unique here (DUP_POST_ID), so the left join keeps one row per event;
+        # the explicit row index makes the result independent of the join's output order
+        status = (
+            df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("__i"), "parent_id", "timestamp", "action")
+            .join(parents, on="parent_id", how="left")
+            .sort("__i")
+            .select(
+                pl.when(~linked).then(0).when(pl.col("__pts").is_null()).then(1)
+                .when(pl.col("__pts") > pl.col("timestamp")).then(2).otherwise(0)
+                .cast(pl.UInt8).alias("s")
+            )["s"]
+        )
+        if status.len() != df.height:  # pragma: no cover - guarded by DUP_POST_ID
+            raise RuntimeError("parent lookup changed the number of events")
         bad = status != 0
         if bad.any():
             filt["DANGLING_REF"] += int((status == 1).sum())
@@ -364,7 +380,7 @@ def check_source(
         warnings=tuple(notes),
         kind=src.kind,
     )
-    table = valid.sort(RECORD).drop(RECORD)
+    table = valid.drop(RECORD)  # filters and ordered group-bys keep record order
     return Outcome(src, table, report, failures, rejected, raw, plan, notes)
 
 

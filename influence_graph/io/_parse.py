@@ -312,5 +312,5 @@ def parse_topics(name: str, dtype: pl.DataType) -> Parsed | None:
         lst = _blank_to_null(col.cast(pl.String)).str.split(";")
     else:
         return None
-    value = lst.list.eval(pl.element().str.strip_chars().filter(pl.element().str.strip_chars() != ""))
+    value = lst.list.eval(pl.element().str.strip_chars()).list.filter(pl.element() != "")
     return Parsed(value)
