@@ -42,6 +42,8 @@ import polars as pl
 import influence_graph as ig
 from influence_graph import plots
 
+pl.Config(tbl_rows=20, tbl_cols=12, fmt_str_lengths=40)
+
 SEED = 4
 t0 = time.perf_counter()
 ds = ig.datasets.higgs()

@@ -33,6 +33,8 @@ import polars as pl
 import influence_graph as ig
 from influence_graph import plots
 
+pl.Config(tbl_rows=20, tbl_cols=12, fmt_str_lengths=40)
+
 SEED = 2022
 ds = ig.datasets.congress()
 ds
@@ -84,6 +86,13 @@ table.sort("spread", descending=True).head(8)
 METRICS = ["tweets", "in_degree", "out_degree", "pagerank", "viral_centrality", "spread"]
 cmp = ig.compare_metrics(table, METRICS, k=(10, 50), n_boot=1000, seed=SEED)
 cmp.correlations.with_columns(pl.selectors.float().round(3))
+
+# %%
+vs_spread = cmp.correlations.filter(pl.col("metric_b") == "spread")
+for row in vs_spread.iter_rows(named=True):
+    print(f"{row['metric_a']:>17}: Spearman {row['spearman']:+.2f} "
+          f"[{row['spearman_low']:+.2f}, {row['spearman_high']:+.2f}], "
+          f"Kendall {row['kendall']:+.2f} [{row['kendall_low']:+.2f}, {row['kendall_high']:+.2f}]")
 
 # %%
 cmp.plot("heatmap")

@@ -31,6 +31,8 @@ import polars as pl
 import influence_graph as ig
 from influence_graph import plots
 
+pl.Config(tbl_rows=20, tbl_cols=12, fmt_str_lengths=40)
+
 SEED = 7
 ds = ig.datasets.synthetic(n_users=2_000, seed=SEED)
 ds
