@@ -9,8 +9,11 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import influence_graph as ig
+from influence_graph.dataset import make_dataset
 from influence_graph.datasets.higgs import read_activity, read_follows
 from influence_graph.exceptions import InputValidationError
 
@@ -215,3 +218,39 @@ def test_real_ingest_and_provenance(higgs_ds):
         files["activity"]["sha256"]
         == "901b199716a23b0fc0371705e3ae9941b5c9493277aec65456abc4988674ad79"
     )
+
+
+activity_lines = st.lists(
+    st.tuples(
+        st.sampled_from(["1", "2", "007", "7"]),
+        st.sampled_from(["1", "2", "007", "7"]),
+        st.integers(1341100972, 1341705593),
+        st.sampled_from(["RT", "MT", "RE"]),
+    ),
+    min_size=1,
+    max_size=25,
+    unique=True,
+)
+
+
+@settings(max_examples=10)
+@given(rows=activity_lines, data=st.data())
+def test_shuffled_lines_give_same_graphs_and_activity(tmp_path_factory, rows, data):
+    d = tmp_path_factory.mktemp("shuffle")
+    shuffled = data.draw(st.permutations(rows))
+    out = []
+    for i, version in enumerate((rows, shuffled)):
+        p = _write(d / f"a{i}.txt.gz", [" ".join(map(str, r)) for r in version])
+        ev, rep = read_activity(p)
+        assert rep.balanced and rep.used == len(rows)
+        ds = make_dataset(events=ev)
+        g = ig.build_graphs(ds)
+        out.append(
+            (
+                ds.events.drop("event_id").sort(pl.all()),
+                {name: g.edges(name).rows() for name in g.layers},
+                ig.activity(ds),
+            )
+        )
+    assert out[0][0].equals(out[1][0]) and out[0][1] == out[1][1] and out[0][2].equals(out[1][2])
+    assert set(out[0][2]["user"]) <= {"1", "2", "007", "7"}  # ids stay opaque strings
