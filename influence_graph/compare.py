@@ -35,7 +35,7 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
-from ._rng import SeedLike, seed_entropy, task_seeds
+from ._rng import SeedLike, as_seed_sequence, seed_entropy, task_seeds
 from ._validation import bad_param, check_choice, check_columns, check_int, check_number
 from .exceptions import InputValidationError
 
@@ -312,9 +312,9 @@ def _rbo_ext(overlaps: np.ndarray, p: float) -> np.ndarray:
     return np.clip(agreement * weights + (1 - p) / p * cum, 0.0, 1.0)
 
 
-def _descending_order(values: np.ndarray, users: np.ndarray) -> np.ndarray:
-    """Positions sorted by value descending, ties by user ascending (users are pre-sorted)."""
-    # users are sorted ascending, so a stable sort on -value keeps user order within ties
+def _descending_order(values: np.ndarray) -> np.ndarray:
+    """Positions sorted by value descending, ties by position (rows are sorted by user)."""
+    # rows are sorted by user, so a stable sort on -value breaks ties by user ascending
     return np.argsort(-values, kind="stable")
 
 
@@ -323,8 +323,8 @@ def _prefix_overlaps(va: np.ndarray, vb: np.ndarray, users: np.ndarray) -> np.nd
     n = va.size
     ra = np.empty(n, dtype=np.int64)
     rb = np.empty(n, dtype=np.int64)
-    ra[_descending_order(va, users)] = np.arange(1, n + 1)
-    rb[_descending_order(vb, users)] = np.arange(1, n + 1)
+    ra[_descending_order(va)] = np.arange(1, n + 1)
+    rb[_descending_order(vb)] = np.arange(1, n + 1)
     # an item is in both top-d prefixes iff max(rank_a, rank_b) <= d
     return np.cumsum(np.bincount(np.maximum(ra, rb), minlength=n + 1)[1:]).astype(float)
 
@@ -628,7 +628,8 @@ def compare_metrics(
 
     # bootstrap: one set of resamples per distinct complete-user mask
     draws: dict[tuple[bytes, int, int], dict[str, np.ndarray]] = {}
-    group_seeds = task_seeds(seed, max(1, len(groups)))
+    seed_seq = as_seed_sequence(seed)  # once: a Generator is drawn from once, None recorded
+    group_seeds = task_seeds(seed_seq, max(1, len(groups)))
     for g, (mask_key, gpairs) in enumerate(sorted(groups.items(), key=lambda kv: kv[1][0])):
         ok = np.frombuffer(mask_key, dtype=bool)
         sub = values[ok]
@@ -685,7 +686,7 @@ def compare_metrics(
         "confidence": confidence,
         "rbo_p": rbo_p,
         "n_disagree": n_disagree,
-        "seed": seed_entropy(seed) if not isinstance(seed, np.random.Generator) else {"entropy": None},
+        "seed": seed_entropy(seed_seq),
     }
     return MetricComparison(correlations, overlap, disagreement, data, tuple(metrics), settings)
 

@@ -294,3 +294,11 @@ def test_row_order_changes_nothing(x, perm_seed):
     assert a.correlations.equals(b.correlations)
     assert a.overlap.equals(b.overlap)
     assert a.disagreement.equals(b.disagreement)
+
+
+def test_unseeded_run_records_entropy_that_reproduces_it():
+    t = random_table(100, seed=8)
+    a = compare_metrics(t, ["x", "y"], n_boot=40)
+    entropy = a.settings["seed"]["entropy"]
+    b = compare_metrics(t, ["x", "y"], n_boot=40, seed=entropy)
+    assert a.correlations.equals(b.correlations)
