@@ -24,6 +24,7 @@ import codecs
 import csv
 import hashlib
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -120,6 +121,7 @@ class _Scanner:
         self.source = source
         self.sep = separator[0]
         self.quote = None if quote is None else quote[0]
+        self.quote_byte = b"" if quote is None else quote[:1]
         self.sink = sink
         self.scan = RawScan()
         self.hasher = hashlib.sha256()
@@ -138,13 +140,27 @@ class _Scanner:
     def _process(self, buf: bytes, final: bool) -> bytes:
         arr = np.frombuffer(buf, dtype=np.uint8)
         nl = np.flatnonzero(arr == _NL)
-        if self.quote is not None:
+        if self.quote is not None and buf.find(self.quote_byte) != -1:  # memchr: cheap
             q = np.flatnonzero(arr == self.quote)
         else:
             q = np.zeros(0, np.int64)
+        quoted_nl = False
         if q.size:
-            inside_nl = (np.searchsorted(q, nl) & 1).astype(bool)
-            ends = nl[~inside_nl]
+            # quoted regions are the intervals (q[0], q[1]), (q[2], q[3]), ...; an odd count
+            # leaves the last one open to the end of the buffer. A doubled quote inside a
+            # field closes and reopens a region, which changes nothing below.
+            q_open = q[0::2]
+            q_close = q[1::2] if q.size % 2 == 0 else np.append(q[1::2], len(buf))
+            a = np.searchsorted(nl, q_open)
+            b = np.searchsorted(nl, q_close)
+            if (b > a).any():
+                quoted_nl = True
+                delta = np.zeros(nl.size + 1, np.int64)
+                np.add.at(delta, a, 1)
+                np.add.at(delta, b, -1)
+                ends = nl[np.cumsum(delta[:-1]) == 0]
+            else:
+                ends = nl
         else:
             ends = nl
         tail_start = int(ends[-1]) + 1 if ends.size else 0
@@ -163,17 +179,22 @@ class _Scanner:
         starts[0] = 0
         starts[1:] = ends[:-1] + 1
         # physical lines: the newline count before each record start
-        if q.size:
+        if quoted_nl:
             nl_before_start = np.searchsorted(nl, starts)
         else:  # every newline ends a record
             nl_before_start = np.arange(ends.size, dtype=np.int64)
         start_lines = self.lines_done + nl_before_start + 1
         # field counts: separators outside quotes inside each record
         sp = np.flatnonzero(arr[:tail_start] == self.sep)
-        if q.size and sp.size:
-            sp = sp[~(np.searchsorted(q, sp) & 1).astype(bool)]
         cum = np.searchsorted(sp, ends)  # separators before each record's end
         seps = np.diff(cum, prepend=0)
+        if q.size and sp.size:
+            # take out separators inside quoted regions, counted per region then per record
+            inside = np.searchsorted(sp, q_close) - np.searchsorted(sp, q_open)
+            hit = inside > 0
+            if hit.any():
+                rec_of = np.minimum(np.searchsorted(ends, q_open[hit]), ends.size - 1)
+                seps = seps - np.bincount(rec_of, weights=inside[hit], minlength=ends.size).astype(np.int64)
         lengths = ends - starts
         last_byte = arr[np.maximum(ends - 1, 0)]
         blank = (lengths == 0) | ((lengths == 1) & (last_byte == _CR))
@@ -310,15 +331,23 @@ def scan_csv_bytes(
     sc = _Scanner(source, separator.encode(), None if quote_char is None else quote_char.encode(), sink)
     tail = b""
     total = 0
-    while True:
-        data = stream.read(chunk_size)
-        if hash_input and data:
-            sc.hasher.update(data)
-        total += len(data)
-        final = not data
-        tail = sc.feed(data, tail, final)
-        if final:
-            break
+    # hashing releases the GIL: digest chunk k in a worker while chunk k is scanned
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = None
+        while True:
+            data = stream.read(chunk_size)
+            if pending is not None:
+                pending.result()
+                pending = None
+            if hash_input and data:
+                pending = pool.submit(sc.hasher.update, data)
+            total += len(data)
+            final = not data
+            tail = sc.feed(data, tail, final)
+            if final:
+                break
+        if pending is not None:
+            pending.result()
     scan = sc.finish()
     scan.empty = total == 0 or (total == len(_BOM) and not scan.header)
     if not sc.header_seen:
