@@ -16,7 +16,8 @@ Reconstruction rule
   which names the root author (Higgs). The content is the author's latest post at or
   before the adoption — the latest one sharing a topic with the adoption when topics
   are logged — else all of the author's unlogged content is one cascade (Higgs has no
-  post rows). Within the cascade the adopter got it from the **latest earlier adopter
+  post rows); content the adopter already adopted is passed over. Within the cascade
+  the adopter got it from the **latest earlier adopter
   among the users they follow**, else from the original author: the standard rule
   (Bakshy et al. 2011 credit a followee who posted earlier; Goel et al. 2016 build
   the tree from the follower graph the same way). Without a follower graph every
@@ -24,7 +25,8 @@ Reconstruction rule
 - **Inferred** with ``target="source"``: ``target_user`` names whom the adopter got
   the content from (the synthetic world's convention). The adopter hangs under
   ``target_user`` and the content is the target's latest content (their post or
-  their own adoption) at or before the adoption, preferring one sharing a topic.
+  their own adoption) at or before the adoption that the adopter has not adopted yet,
+  preferring one sharing a topic.
 - Each user counts once per cascade (the first adoption); the author re-sharing their
   own content adds nothing. "Earlier" means earlier in the event order (timestamp,
   then ``event_id``).
@@ -270,7 +272,7 @@ def cascades(
         target == "author"
         and ds.follows is None
         and ev["parent_id"].null_count() == ev.height
-        and (ev["topics"].null_count() == ev.height or not (ev["action"] == "post").any())
+        and not (ev["action"] == "post").any()
     )
     if simple:
         nodes, info = _star(ev, actions)
@@ -375,15 +377,22 @@ def _star(ev: pl.DataFrame, actions: tuple[str, ...]) -> tuple[pl.DataFrame, pl.
     return nodes, info
 
 
-def _pick(contents: list[tuple[str, frozenset]] | None, topics: frozenset) -> str | None:
-    """The latest content sharing a topic with ``topics``, else the latest."""
+def _pick(
+    contents: list[tuple[str, frozenset]] | None, topics: frozenset, user: str, members: dict
+) -> str | None:
+    """The latest content sharing a topic with ``topics`` that ``user`` has not adopted yet,
+    else the latest not adopted, else the latest."""
     if not contents:
         return None
-    if topics:
-        for cid, tp in reversed(contents):
-            if tp & topics:
-                return cid
-    return contents[-1][0]
+    fallback = None
+    for cid, tp in reversed(contents):
+        if user in members[cid]:
+            continue
+        if not topics or tp & topics:
+            return cid
+        if fallback is None:
+            fallback = cid
+    return fallback if fallback is not None else contents[-1][0]
 
 
 def _walk(
@@ -450,7 +459,7 @@ def _walk(
             if target is None or target == user:
                 continue
             src = target
-            found = _pick((posts_by if target_is == "author" else held_by).get(target), topics)
+            found = _pick((posts_by if target_is == "author" else held_by).get(target), topics, user, members)
             if found is not None:
                 cid = found
             else:

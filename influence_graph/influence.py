@@ -1,0 +1,216 @@
+"""The influence table: observed, cascade, structural and expected-spread columns, one row per user.
+
+Examples
+--------
+>>> import polars as pl
+>>> from datetime import datetime, timedelta, timezone
+>>> from influence_graph.dataset import make_dataset
+>>> t = datetime(2024, 3, 1, tzinfo=timezone.utc)
+>>> ev = pl.DataFrame({"user": ["a", "b", "c", "d"],
+...                    "action": ["post", "retweet", "retweet", "mention"],
+...                    "target_user": [None, "a", "b", "c"], "post_id": ["p", "r1", "r2", None],
+...                    "parent_id": [None, "p", "r1", None],
+...                    "timestamp": [t + timedelta(minutes=i) for i in range(4)]})
+>>> tab = influence(make_dataset(events=ev), probabilities="constant", seed=3)
+>>> tab.select("user", "retweets_received", "max_cascade_size", "out_degree").rows()
+[('a', 1, 3, 1), ('b', 1, None, 1), ('c', 0, None, 1), ('d', 0, None, 0)]
+>>> tab.filter(pl.col("user") == "d").select("spread", "se", "spread_rank").row(0)
+(1.0, 0.0, 4)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from ._rng import SeedLike
+from ._validation import check_choice, check_int, check_number
+from .cascades import CASCADE_USER_COLUMNS, cascades
+from .channels import WeightedGraphs, _probabilities, restrict
+from .dataset import Dataset
+from .observed import OBSERVED_COLUMNS, observed_influence
+
+__all__ = ["influence", "STRUCTURAL_COLUMNS", "SPREAD_COLUMNS", "VIRAL_AUTO_MAX_USERS"]
+
+STRUCTURAL_COLUMNS: tuple[str, ...] = (
+    "in_degree", "out_degree", "in_strength", "out_strength", "pagerank", "coreness",
+)
+SPREAD_COLUMNS: tuple[str, ...] = (
+    "spread", "outward", "se", "ci_low", "ci_high", "spread_rank", "spread_n_samples",
+)
+#: With ``viral=None``, viral centrality is computed for data sets up to this many
+#: users (or whenever the probabilities were measured, ``probabilities="given"``).
+VIRAL_AUTO_MAX_USERS = 50_000
+_PROB_METHODS = ("learned", "weighted_cascade", "constant", "trivalency", "given")
+
+
+def influence(
+    ds: Dataset,
+    *,
+    graph: str = "engagement",
+    probabilities: str = "learned",
+    spread: bool = True,
+    model: str = "ic",
+    rel_error: float = 0.05,
+    confidence: float = 0.95,
+    top_k: int | None = 100,
+    max_seconds: float | None = None,
+    viral: bool | None = None,
+    vc_tol: float = 1e-3,
+    channel_weights: Mapping[str, float] | None = None,
+    platform_weights: Mapping[str, float] | None = None,
+    cascade_actions: tuple[str, ...] = ("retweet", "quote"),
+    seed: SeedLike = None,
+    n_jobs: int | None = None,
+) -> pl.DataFrame:
+    """One table of influence measures, one row per user of ``ds``.
+
+    Observed evidence from the log, cascades, structural baselines on ``graph`` and
+    the model's expected spread on edge probabilities estimated from the same data.
+
+    Parameters
+    ----------
+    ds : Dataset
+    graph : {"engagement", "follower", "retweet", "quote", "reply", "mention", "given"}
+        Graph of the structural baselines *and* of the edge probabilities.
+        ``"engagement"`` combines the four channels with ``channel_weights``.
+    probabilities : {"learned", "weighted_cascade", "constant", "trivalency", "given"}
+        How edge probabilities are obtained (:func:`influence_graph.edge_probabilities`);
+        ``"given"`` uses the data set's measured table (Congress).
+    spread : bool
+        Compute expected spread (the slow part); False leaves those columns null.
+    model, rel_error, confidence, top_k, max_seconds, n_jobs
+        Passed to :func:`influence_graph.expected_spread` (IC/LT, precision target,
+        time budget, threads).
+    viral : bool or None
+        Compute viral centrality on the same probabilities. ``None`` (default): when
+        ``probabilities="given"`` or the data set has at most
+        :data:`VIRAL_AUTO_MAX_USERS` users (message passing runs once per user and is
+        too slow on Higgs-sized graphs for the 60-second table); the columns are null
+        when it is not computed.
+    vc_tol : float
+        Convergence tolerance of viral centrality (1e-3 = the published value).
+    channel_weights : mapping, optional
+        Weight per channel (retweet, quote, reply, mention), default 1 each
+        (:data:`influence_graph.channels.DEFAULT_CHANNEL_WEIGHTS`). Weights multiply
+        each event's contribution to the engagement graph's strengths and PageRank;
+        a weight of 0 removes the channel's events everywhere (observed counts,
+        cascades, probabilities, spread).
+    platform_weights : mapping, optional
+        Weight per ``platform`` value, default 1; same rules as channels.
+    cascade_actions : tuple of str
+        Actions that adopt content in cascades (:func:`influence_graph.cascades`).
+    seed : int, SeedSequence, Generator or None
+        Seeds the spread estimator (and trivalency draws).
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per user, sorted by ``user``. Observed (log) columns, higher = more
+        influence unless said otherwise:
+
+        - ``retweets_received``, ``quotes_received``, ``replies_received``,
+          ``mentions_received``, ``total_engagement`` (Int64, events)
+        - ``unique_engagers`` (Int64, users who retweeted, quoted or replied)
+        - ``posts`` (Int64, post rows; null when the log has no posts),
+          ``engagement_per_post`` (Float64, engagements per post; null when posts are
+          unknown or 0)
+        - ``audience_reach`` (Int64, users: followers of the user's retweeters; null
+          without a follower graph)
+
+        Cascade columns (:func:`influence_graph.cascades`):
+
+        - ``cascades_started`` (Int64, cascades), ``mean_cascade_size`` (Float64,
+          users incl. the root), ``max_cascade_size`` (Int64, users),
+          ``total_adopters`` (Int64, users), ``max_depth`` (Int64, hops),
+          ``structural_virality`` (Float64, mean hops between cascade members of the
+          largest cascade); the size/depth/virality columns are null for users who
+          started no cascade (virality also for a single-node largest cascade).
+
+        Structural baselines on ``graph`` (:func:`influence_graph.structural_metrics`):
+
+        - ``in_degree`` (Int64, users whose content reached this user — *consumption*,
+          not influence), ``out_degree`` (Int64, users this user's content reached)
+        - ``in_strength``, ``out_strength`` (Float64, weighted events)
+        - ``pagerank`` (Float64, probability mass, sums to 1; computed on the reversed
+          graph, so a user whose content many well-ranked users take ranks high)
+        - ``coreness`` (Int64, k-core index of the undirected projection)
+
+        Diffusion columns on the edge probabilities:
+
+        - ``viral_centrality`` (Float64, users reached besides the seed, message-passing
+          approximation of IC; Fink et al. 2023), ``vc_converged`` (Boolean); null when
+          not computed (see ``viral``)
+        - ``spread`` (Float64, expected users reached incl. the seed, ≥ 1),
+          ``outward`` (Float64, ``spread − 1``), ``se`` (Float64, standard error),
+          ``ci_low``, ``ci_high`` (Float64, interval at ``confidence``),
+          ``spread_rank`` (UInt32, 1 = largest spread, ties share the lowest rank),
+          ``spread_n_samples`` (Int64, RR sets or cascades behind the estimate); null
+          when ``spread=False``.
+
+    Raises
+    ------
+    InputValidationError
+        Bad parameters (``BAD_PARAM``), a graph the data lack (``MISSING_GRAPH``),
+        ``probabilities="given"`` on a data set without them (``NO_PROBABILITIES``).
+
+    Notes
+    -----
+    Every column is one user's value on the whole window of ``ds``. Expected spread
+    uses the precision target ``rel_error`` for the ``top_k`` largest users; the
+    other users carry wider intervals, which ``se``/``ci_*`` report.
+    """
+    check_choice("graph", graph, ("engagement", "follower", "retweet", "quote", "reply", "mention", "given"))
+    check_choice("probabilities", probabilities, _PROB_METHODS)
+    check_number("vc_tol", vc_tol, low=0.0, high=1.0, low_open=True, high_open=True)
+    if top_k is not None:
+        check_int("top_k", top_k, low=1)
+    d = restrict(ds, channel_weights=channel_weights, platform_weights=platform_weights)
+    out = observed_influence(d)
+    out = out.join(cascades(d, actions=cascade_actions).users, on="user", how="left")
+    out = out.join(_structural(d, graph, channel_weights, platform_weights), on="user", how="left")
+    if viral is None:
+        viral = probabilities == "given" or ds.n_users <= VIRAL_AUTO_MAX_USERS
+    probs = None
+    if viral or spread:
+        probs = _probabilities(d, probabilities, graph, seed)
+    if viral:
+        from .structural import viral_centrality
+
+        vc = viral_centrality(probs, users=ds.user_ids, tol=vc_tol).select(
+            "user", "viral_centrality", "vc_converged"
+        )
+        out = out.join(vc, on="user", how="left")
+    else:
+        out = out.with_columns(
+            viral_centrality=pl.lit(None, pl.Float64), vc_converged=pl.lit(None, pl.Boolean)
+        )
+    if spread:
+        from .diffusion.spread import expected_spread
+
+        res = expected_spread(
+            probs, users=ds.user_ids, model=model, rel_error=rel_error, confidence=confidence,
+            top_k=top_k, max_seconds=max_seconds, seed=seed, n_jobs=n_jobs,
+        )
+        sp = res.table.select(
+            "user", "spread", "outward", "se", "ci_low", "ci_high",
+            spread_rank="rank", spread_n_samples="n_samples",
+        )
+        out = out.join(sp, on="user", how="left")
+    else:
+        out = out.with_columns(
+            *[pl.lit(None, pl.Float64).alias(c) for c in ("spread", "outward", "se", "ci_low", "ci_high")],
+            spread_rank=pl.lit(None, pl.UInt32), spread_n_samples=pl.lit(None, pl.Int64),
+        )
+    cols = ["user", *OBSERVED_COLUMNS, *CASCADE_USER_COLUMNS, *STRUCTURAL_COLUMNS,
+            "viral_centrality", "vc_converged", *SPREAD_COLUMNS]
+    return out.select(cols).sort("user")
+
+
+def _structural(ds: Dataset, graph: str, channel_weights, platform_weights) -> pl.DataFrame:
+    from .structural import structural_metrics
+
+    if graph == "engagement":
+        return structural_metrics(WeightedGraphs(ds, channel_weights, platform_weights), graph="engagement")
+    return structural_metrics(ds, graph=graph)
