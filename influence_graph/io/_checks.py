@@ -31,7 +31,7 @@ from ._columns import USER_COLUMNS, ColumnPlan, plan_columns
 from ._parse import Check, ref, refine_ts_failures
 from ._sources import RECORD, Source
 from .report import SourceReport
-from .schema import EVENT_SCHEMA, FOLLOW_SCHEMA
+from .schema import EVENT_SCHEMA
 
 __all__ = ["Outcome", "check_source", "FAIL_SCHEMA", "LINK_ACTIONS"]
 
@@ -89,14 +89,32 @@ def _scan_failures(src: Source) -> tuple[pl.DataFrame, list[int]]:
     rows = []
     n_header = len(src.scan.header)
     for b in src.scan.bad_encoding:
-        rows.append((b.record, None, "ENCODING", f"is not valid UTF-8 (byte offset {b.byte_offset})",
-                     "re-encode the file as UTF-8", b.raw.decode("utf-8", errors="replace"), -2))
+        rows.append(
+            (
+                b.record,
+                None,
+                "ENCODING",
+                f"is not valid UTF-8 (byte offset {b.byte_offset})",
+                "re-encode the file as UTF-8",
+                b.raw.decode("utf-8", errors="replace"),
+                -2,
+            )
+        )
     bad_enc = {b.record for b in src.scan.bad_encoding}
     for b in src.scan.bad_field_counts:
         if b.record in bad_enc:
             continue
-        rows.append((b.record, None, "FIELD_COUNT", f"has {b.n_fields} fields, the header has {n_header}",
-                     "a field holding the separator must be quoted", b.raw.decode("utf-8", errors="replace"), -1))
+        rows.append(
+            (
+                b.record,
+                None,
+                "FIELD_COUNT",
+                f"has {b.n_fields} fields, the header has {n_header}",
+                "a field holding the separator must be quoted",
+                b.raw.decode("utf-8", errors="replace"),
+                -1,
+            )
+        )
     fr = pl.DataFrame(rows, schema=FAIL_SCHEMA, orient="row") if rows else _empty_failures()
     return fr, src.scan.blank_records.tolist()
 
@@ -110,10 +128,19 @@ def _row_checks(
         raise RuntimeError("too many checks for one mask")
     lazy = src.lazy
     if skip:
-        lazy = lazy.filter(~pl.col(RECORD).cast(pl.Int64).is_in(pl.Series(skip, dtype=pl.Int64).implode()))
-    mask = pl.sum_horizontal(
-        [pl.when(c.fails).then(pl.lit(1 << i, pl.UInt64)).otherwise(pl.lit(0, pl.UInt64)) for i, c in enumerate(checks)]
-    ) if checks else pl.lit(0, pl.UInt64)
+        lazy = lazy.filter(
+            ~pl.col(RECORD).cast(pl.Int64).is_in(pl.Series(skip, dtype=pl.Int64).implode())
+        )
+    mask = (
+        pl.sum_horizontal(
+            [
+                pl.when(c.fails).then(pl.lit(1 << i, pl.UInt64)).otherwise(pl.lit(0, pl.UInt64))
+                for i, c in enumerate(checks)
+            ]
+        )
+        if checks
+        else pl.lit(0, pl.UInt64)
+    )
     refs = {c: ref(plan.source_of[c]) for c in plan.parsed}
     try:
         df = (
@@ -124,7 +151,9 @@ def _row_checks(
         )
     except pl.exceptions.ComputeError as exc:
         raise InputValidationError.single(
-            "CSV_PARSE", f"cannot be parsed as CSV ({str(exc).splitlines()[0][:200]})", file=src.name,
+            "CSV_PARSE",
+            f"cannot be parsed as CSV ({str(exc).splitlines()[0][:200]})",
+            file=src.name,
             hint="look for a quote character inside an unquoted field",
         ) from None
     if df.height + len(skip) != src.n_records:
@@ -132,7 +161,8 @@ def _row_checks(
             "CSV_PARSE",
             f"the CSV parser read {df.height + len(skip):,} records but the byte scan counted "
             f"{src.n_records:,}",
-            file=src.name, hint="look for a quote character inside an unquoted field",
+            file=src.name,
+            hint="look for a quote character inside an unquoted field",
         )
     bad = df.filter(pl.col(_MASK) != 0)
     valid = df.filter(pl.col(_MASK) == 0).drop(_MASK)
@@ -142,15 +172,17 @@ def _row_checks(
     for i, c in enumerate(checks):
         hit = bad.filter((pl.col(_MASK) & (1 << i)) != 0)
         if hit.height:
-            parts.append(hit.select(
-                pl.col(RECORD),
-                pl.lit(plan.source_of.get(c.column, c.column), pl.String).alias("column"),
-                pl.lit(c.rule, pl.String).alias("rule"),
-                pl.lit(c.message, pl.String).alias("message"),
-                pl.lit(c.hint, pl.String).alias("hint"),
-                pl.lit(None, pl.String).alias("value"),
-                pl.lit(i, pl.Int64).alias("order"),
-            ))
+            parts.append(
+                hit.select(
+                    pl.col(RECORD),
+                    pl.lit(plan.source_of.get(c.column, c.column), pl.String).alias("column"),
+                    pl.lit(c.rule, pl.String).alias("rule"),
+                    pl.lit(c.message, pl.String).alias("message"),
+                    pl.lit(c.hint, pl.String).alias("hint"),
+                    pl.lit(None, pl.String).alias("value"),
+                    pl.lit(i, pl.Int64).alias("order"),
+                )
+            )
     return valid, pl.concat(parts)
 
 
@@ -169,7 +201,7 @@ def _candidates(df: pl.DataFrame, key: list[str]) -> pl.Series:
 
 
 def _exact_duplicates(df: pl.DataFrame, cols: list[str], cand: pl.Series) -> pl.Series:
-    """True for every row that repeats an earlier row on all ``cols``, among ``cand`` rows."""
+    """Flag every row that repeats an earlier row on all ``cols``, among ``cand`` rows."""
     out = pl.Series("d", np.zeros(df.height, dtype=bool))
     if not cand.any():
         return out
@@ -181,7 +213,7 @@ def _exact_duplicates(df: pl.DataFrame, cols: list[str], cand: pl.Series) -> pl.
 def _conflicts(
     df: pl.DataFrame, key: str, rule: str, what: str, column: str, cand: pl.Series | None = None
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Records sharing ``key`` (non-null) after exact deduplication: all rejected."""
+    """Reject every record sharing ``key`` (non-null) after exact deduplication."""
     if cand is None:
         cand = _candidates(df, [key])
     if not cand.any():
@@ -197,8 +229,12 @@ def _conflicts(
         pl.col(RECORD),
         pl.lit(column, pl.String).alias("column"),
         pl.lit(rule, pl.String).alias("rule"),
-        pl.format("is the {} of {} records with different content (first: record {})",
-                  pl.lit(what), pl.col("n"), pl.col("first")).alias("message"),
+        pl.format(
+            "is the {} of {} records with different content (first: record {})",
+            pl.lit(what),
+            pl.col("n"),
+            pl.col("first"),
+        ).alias("message"),
         pl.lit("remove or renumber the conflicting copies", pl.String).alias("hint"),
         pl.col(key).cast(pl.String).alias("value"),
         pl.lit(100, pl.Int64).alias("order"),
@@ -206,7 +242,9 @@ def _conflicts(
     return keep, fails
 
 
-def _event_rules(df: pl.DataFrame, src: Source) -> tuple[pl.DataFrame, pl.DataFrame, Counter, Counter, list[str]]:
+def _event_rules(
+    df: pl.DataFrame, src: Source
+) -> tuple[pl.DataFrame, pl.DataFrame, Counter, Counter, list[str]]:
     dedup: Counter[str] = Counter()
     filt: Counter[str] = Counter()
     notes: list[str] = []
@@ -227,30 +265,48 @@ def _event_rules(df: pl.DataFrame, src: Source) -> tuple[pl.DataFrame, pl.DataFr
     fails = []
     if has_ids:
         before = df.height
-        df, f = _conflicts(df, "event_id", "DUP_EVENT_CONFLICT", "event_id", src_col(src, "event_id"), cand)
+        df, f = _conflicts(
+            df, "event_id", "DUP_EVENT_CONFLICT", "event_id", src_col(src, "event_id"), cand
+        )
         fails.append(f)
         if post_cand is not None and df.height != before:
             post_cand = None  # rows were removed: recompute
     if "post_id" in df.columns:
-        df, f = _conflicts(df, "post_id", "DUP_POST_ID", "post_id", src_col(src, "post_id"), post_cand)
+        df, f = _conflicts(
+            df, "post_id", "DUP_POST_ID", "post_id", src_col(src, "post_id"), post_cand
+        )
         fails.append(f)
     if "parent_id" in df.columns:
         linked = pl.col("action").is_in(list(LINK_ACTIONS)) & pl.col("parent_id").is_not_null()
         if "post_id" in df.columns:
             parents = df.filter(pl.col("post_id").is_not_null()).select(
-                pl.col("post_id").alias("parent_id"), pl.col("timestamp").alias("__pts"))
+                pl.col("post_id").alias("parent_id"), pl.col("timestamp").alias("__pts")
+            )
         else:
-            parents = pl.DataFrame(schema={"parent_id": pl.String, "__pts": EVENT_SCHEMA["timestamp"]})
+            parents = pl.DataFrame(
+                schema={"parent_id": pl.String, "__pts": EVENT_SCHEMA["timestamp"]}
+            )
         # post_ids are unique here (DUP_POST_ID), so the left join keeps one row per event;
         # the explicit row index makes the result independent of the join's output order
         status = (
-            df.select(pl.int_range(pl.len(), dtype=pl.UInt32).alias("__i"), "parent_id", "timestamp", "action")
+            df.select(
+                pl.int_range(pl.len(), dtype=pl.UInt32).alias("__i"),
+                "parent_id",
+                "timestamp",
+                "action",
+            )
             .join(parents, on="parent_id", how="left")
             .sort("__i")
             .select(
-                pl.when(~linked).then(0).when(pl.col("__pts").is_null()).then(1)
-                .when(pl.col("__pts") > pl.col("timestamp")).then(2).otherwise(0)
-                .cast(pl.UInt8).alias("s")
+                pl.when(~linked)
+                .then(0)
+                .when(pl.col("__pts").is_null())
+                .then(1)
+                .when(pl.col("__pts") > pl.col("timestamp"))
+                .then(2)
+                .otherwise(0)
+                .cast(pl.UInt8)
+                .alias("s")
             )["s"]
         )
         if status.len() != df.height:  # pragma: no cover - guarded by DUP_POST_ID
@@ -263,8 +319,10 @@ def _event_rules(df: pl.DataFrame, src: Source) -> tuple[pl.DataFrame, pl.DataFr
     ts = df["timestamp"]
     ooo = int((ts < ts.cum_max().shift(1)).sum() or 0)
     if ooo:
-        notes.append(f"{src.name}: {ooo:,} events are earlier than an event before them in the file; "
-                     "events are sorted by (timestamp, event_id)")
+        notes.append(
+            f"{src.name}: {ooo:,} events are earlier than an event before them in the file; "
+            "events are sorted by (timestamp, event_id)"
+        )
     f = pl.concat(fails) if fails else _empty_failures()
     return df, f, dedup, filt, notes
 
@@ -327,8 +385,15 @@ def check_source(
     if src.kind not in ("events", "follows", "users"):
         raise bad_param("kind", src.kind, "be 'events', 'follows' or 'users'")
     plan = plan_columns(
-        src.schema, src.kind, src.name, column_map=column_map, strict_columns=strict_columns,
-        timestamp_format=timestamp_format, epoch_unit=epoch_unit, normalize_ids=normalize_ids, now=now,
+        src.schema,
+        src.kind,
+        src.name,
+        column_map=column_map,
+        strict_columns=strict_columns,
+        timestamp_format=timestamp_format,
+        epoch_unit=epoch_unit,
+        normalize_ids=normalize_ids,
+        now=now,
     )
     src._plan = plan  # type: ignore[attr-defined]
     extra: list[Check] = []
@@ -336,9 +401,15 @@ def check_source(
         for c in USER_COLUMNS:
             if c in plan.parsed and src.kind != "users":
                 v = pl.col(ref(plan.source_of[c]))
-                extra.append(Check(c, "USER_UNKNOWN", "is not in the user table (closed_user_set=True)",
-                                   v.is_not_null() & ~v.is_in(known_users.implode()),
-                                   hint="add the user to the user table or pass closed_user_set=False"))
+                extra.append(
+                    Check(
+                        c,
+                        "USER_UNKNOWN",
+                        "is not in the user table (closed_user_set=True)",
+                        v.is_not_null() & ~v.is_in(known_users.implode()),
+                        hint="add the user to the user table or pass closed_user_set=False",
+                    )
+                )
     scan_fails, blanks = _scan_failures(src)
     skip = sorted(set(scan_fails[RECORD].to_list()) | set(blanks))
     valid, row_fails = _row_checks(src, plan, extra, skip)
@@ -358,13 +429,19 @@ def check_source(
     else:
         valid, cross, d = _user_rules(valid)
         dedup += d
-    failures = pl.concat([scan_fails, row_fails, cross]).sort([RECORD, "order"], maintain_order=True)
-    rejected = failures.group_by(RECORD, maintain_order=True).first().select(RECORD, "column", "rule")
+    failures = pl.concat([scan_fails, row_fails, cross]).sort(
+        [RECORD, "order"], maintain_order=True
+    )
+    rejected = (
+        failures.group_by(RECORD, maintain_order=True).first().select(RECORD, "column", "rule")
+    )
     raw = None
     if failures.height:
         raw = _raw_rows(src, rejected[RECORD])
         failures = refine_ts_failures(_fill_values(failures, raw, plan), plan.iso_ts)
-        rejected = failures.group_by(RECORD, maintain_order=True).first().select(RECORD, "column", "rule")
+        rejected = (
+            failures.group_by(RECORD, maintain_order=True).first().select(RECORD, "column", "rule")
+        )
     reasons: Counter[str] = Counter(rejected["rule"].to_list())
     reasons += dedup
     reasons += filt

@@ -22,7 +22,15 @@ from datetime import datetime
 import polars as pl
 
 from ..exceptions import Failure, InputValidationError
-from ._parse import Parsed, parse_action, parse_id, parse_text, parse_timestamp, parse_topics, type_failure
+from ._parse import (
+    Parsed,
+    parse_action,
+    parse_id,
+    parse_text,
+    parse_timestamp,
+    parse_topics,
+    type_failure,
+)
 from .schema import EVENT_REQUIRED, EVENT_SCHEMA, FOLLOW_REQUIRED, FOLLOW_SCHEMA
 
 __all__ = ["ColumnPlan", "plan_columns", "CANONICAL", "REQUIRED", "ID_COLUMNS"]
@@ -121,30 +129,45 @@ def plan_columns(
             plan.unknown.append(col)
             continue
         if target in by_canon:
-            failures.append(Failure(
-                rule="DUP_COLUMN", file=source, column=target,
-                message=f"columns {by_canon[target]!r} and {col!r} both map to {target!r}",
-                hint="drop one of them or fix column_map",
-            ))
+            failures.append(
+                Failure(
+                    rule="DUP_COLUMN",
+                    file=source,
+                    column=target,
+                    message=f"columns {by_canon[target]!r} and {col!r} both map to {target!r}",
+                    hint="drop one of them or fix column_map",
+                )
+            )
             continue
         by_canon[target] = col
     missing = [c for c in REQUIRED[kind] if c not in by_canon]
     if missing:
         avail = ", ".join(repr(c) for c in schema) or "none"
-        failures.append(Failure(
-            rule="MISSING_COLUMN", file=source, column=", ".join(missing),
-            message=f"missing required column{'s' if len(missing) > 1 else ''} (available: {avail})",
-            hint="rename the column or pass column_map={'source_name': 'canonical_name'}",
-        ))
+        failures.append(
+            Failure(
+                rule="MISSING_COLUMN",
+                file=source,
+                column=", ".join(missing),
+                message=f"missing required column{'s' * (len(missing) > 1)} (available: {avail})",
+                hint="rename the column or pass column_map={'source_name': 'canonical_name'}",
+            )
+        )
     if plan.unknown:
-        text = f"{source}: unknown column{'s' if len(plan.unknown) > 1 else ''} ignored: " + ", ".join(
-            repr(c) for c in plan.unknown)
+        text = (
+            f"{source}: unknown column{'s' if len(plan.unknown) > 1 else ''} ignored: "
+            + ", ".join(repr(c) for c in plan.unknown)
+        )
         if strict_columns:
-            failures.append(Failure(
-                rule="UNKNOWN_COLUMN", file=source, column=", ".join(plan.unknown),
-                message=f"is not a column of the {kind} table (expected some of: {', '.join(canonical)})",
-                hint="drop it, map it with column_map, or pass strict_columns=False to ignore it",
-            ))
+            failures.append(
+                Failure(
+                    rule="UNKNOWN_COLUMN",
+                    file=source,
+                    column=", ".join(plan.unknown),
+                    message=f"is not a column of the {kind} table "
+                    f"(expected some of: {', '.join(canonical)})",
+                    hint="drop it, map it with column_map, or pass strict_columns=False",
+                )
+            )
         else:
             plan.warnings.append(text)
     target_src = by_canon.get("target_user")
@@ -154,17 +177,32 @@ def plan_columns(
         col = by_canon[canon]
         dtype = schema[col]
         if canon in ID_COLUMNS:
-            parsed = parse_id(col, dtype, required=canon in REQUIRED[kind] or canon == "event_id",
-                              normalize=normalize_ids)
+            parsed = parse_id(
+                col,
+                dtype,
+                required=canon in REQUIRED[kind] or canon == "event_id",
+                normalize=normalize_ids,
+            )
             want, rule = "String or an integer type", "ID_TYPE"
         elif canon == "action":
             parsed = parse_action(col, dtype, target=target_src)
             want, rule = "String", "COLUMN_TYPE"
         elif canon in ("timestamp", "since"):
-            parsed = parse_timestamp(col, dtype, timestamp_format=timestamp_format, epoch_unit=epoch_unit,
-                                     now=now, required=canon == "timestamp")
+            parsed = parse_timestamp(
+                col,
+                dtype,
+                timestamp_format=timestamp_format,
+                epoch_unit=epoch_unit,
+                now=now,
+                required=canon == "timestamp",
+            )
             want = "String, Datetime with a time zone, or integers with epoch_unit"
-            if parsed is not None and timestamp_format is None and epoch_unit is None and dtype == pl.String:
+            if (
+                parsed is not None
+                and timestamp_format is None
+                and epoch_unit is None
+                and dtype == pl.String
+            ):
                 plan.iso_ts.add(col)
             rule = "TS_TYPE"
         elif canon == "topics":

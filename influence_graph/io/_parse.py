@@ -27,7 +27,7 @@ from datetime import datetime, timedelta, timezone
 import polars as pl
 
 from ..exceptions import Failure
-from .schema import ACTION_DTYPE, ACTIONS, ENGAGEMENTS, TIMESTAMP_DTYPE
+from .schema import ACTION_DTYPE, ACTIONS, TIMESTAMP_DTYPE
 
 __all__ = [
     "Check",
@@ -78,7 +78,10 @@ class Parsed:
 
 
 def _is(dtype: pl.DataType, kinds: tuple) -> bool:
-    return any(dtype == k or isinstance(dtype, k) or (isinstance(k, type) and dtype.base_type() == k) for k in kinds)
+    return any(
+        dtype == k or isinstance(dtype, k) or (isinstance(k, type) and dtype.base_type() == k)
+        for k in kinds
+    )
 
 
 def type_failure(rule: str, source: str, column: str, dtype: pl.DataType, want: str) -> Failure:
@@ -95,7 +98,9 @@ def type_failure(rule: str, source: str, column: str, dtype: pl.DataType, want: 
         column=column,
         value=str(dtype),
         message=f"is stored as {dtype}; expected {want}",
-        hint="store ids as strings (floats lose digits beyond 2**53)" if rule == "ID_TYPE" else None,
+        hint="store ids as strings (floats lose digits beyond 2**53)"
+        if rule == "ID_TYPE"
+        else None,
     )
 
 
@@ -112,7 +117,9 @@ def _blank_to_null(e: pl.Expr) -> pl.Expr:
     return pl.when(e == "").then(None).otherwise(e)
 
 
-def parse_id(name: str, dtype: pl.DataType, *, required: bool, normalize: str | None = None) -> Parsed | None:
+def parse_id(
+    name: str, dtype: pl.DataType, *, required: bool, normalize: str | None = None
+) -> Parsed | None:
     """Id column: opaque string; ``None`` when the dtype is not acceptable (ID_TYPE).
 
     Integer dtypes are accepted and written in decimal; an empty string is missing.
@@ -136,20 +143,25 @@ def parse_id(name: str, dtype: pl.DataType, *, required: bool, normalize: str | 
     if required:
         checks.append(Check(name, "ID_MISSING", "is missing (an id is required)", v.is_null()))
     checks.append(
-        Check(name, "ID_TOO_LONG", f"is longer than {MAX_ID_LENGTH} bytes", v.str.len_bytes() > MAX_ID_LENGTH)
+        Check(
+            name,
+            "ID_TOO_LONG",
+            f"is longer than {MAX_ID_LENGTH} bytes",
+            v.str.len_bytes() > MAX_ID_LENGTH,
+        )
     )
     return Parsed(base, checks)
 
 
 def parse_text(name: str, dtype: pl.DataType) -> Parsed | None:
-    """Optional free-text column (``platform``): string, empty is missing."""
+    """Convert an optional free-text column (``platform``): string, empty is missing."""
     if not _is(dtype, _STR_DTYPES):
         return None
     return Parsed(_blank_to_null(pl.col(name).cast(pl.String)))
 
 
 def parse_action(name: str, dtype: pl.DataType, *, target: str | None) -> Parsed | None:
-    """``action`` column: one of post, retweet, quote, reply, mention (exact spelling).
+    """Convert ``action``: one of post, retweet, quote, reply, mention (exact spelling).
 
     ``target`` is the source name of the ``target_user`` column (``None`` when the
     column is absent); engagements without one fail ``TARGET_MISSING``.
@@ -161,14 +173,23 @@ def parse_action(name: str, dtype: pl.DataType, *, target: str | None) -> Parsed
     v = pl.col(ref(name))
     allowed = ", ".join(ACTIONS)
     checks = [
-        Check(name, "ACTION_UNKNOWN", f"is not an action (one of {allowed})", v.is_null(),
-              hint="map the source's action names to the canonical ones first"),
+        Check(
+            name,
+            "ACTION_UNKNOWN",
+            f"is not an action (one of {allowed})",
+            v.is_null(),
+            hint="map the source's action names to the canonical ones first",
+        ),
     ]
     engagement = v.is_not_null() & (v != "post")
     missing_target = engagement if target is None else engagement & pl.col(ref(target)).is_null()
     checks.append(
-        Check("target_user", "TARGET_MISSING", "needs a target_user (every action but post has one)",
-              missing_target)
+        Check(
+            "target_user",
+            "TARGET_MISSING",
+            "needs a target_user (every action but post has one)",
+            missing_target,
+        )
     )
     return Parsed(value, checks)
 
@@ -227,9 +248,15 @@ def parse_timestamp(
     if isinstance(dtype, pl.Datetime):
         if dtype.time_zone is None:
             value = col.dt.replace_time_zone("UTC").dt.cast_time_unit("us")
-            checks.append(Check(name, "TS_NAIVE", "has no time zone (naive datetime column)",
-                                col.is_not_null(),
-                                hint="attach the zone first, e.g. .dt.replace_time_zone('UTC')"))
+            checks.append(
+                Check(
+                    name,
+                    "TS_NAIVE",
+                    "has no time zone (naive datetime column)",
+                    col.is_not_null(),
+                    hint="attach the zone first, e.g. .dt.replace_time_zone('UTC')",
+                )
+            )
         else:
             value = col.dt.convert_time_zone("UTC").dt.cast_time_unit("us")
     elif isinstance(dtype, pl.Date):
@@ -248,16 +275,24 @@ def parse_timestamp(
             hint = None
         elif timestamp_format is not None:
             if _has_tz_directive(timestamp_format):
-                value = raw.str.to_datetime(timestamp_format, strict=False, time_unit="us", time_zone="UTC")
+                value = raw.str.to_datetime(
+                    timestamp_format, strict=False, time_unit="us", time_zone="UTC"
+                )
             else:
-                value = raw.str.to_datetime(timestamp_format, strict=False, time_unit="us").dt.replace_time_zone("UTC")
+                value = raw.str.to_datetime(
+                    timestamp_format, strict=False, time_unit="us"
+                ).dt.replace_time_zone("UTC")
             what = f"does not match timestamp_format {timestamp_format!r}"
             hint = None
         else:
             value = raw.str.replace(" ", "T", literal=True, n=1).str.to_datetime(
-                "%Y-%m-%dT%H:%M:%S%.f%#z", strict=False, time_unit="us", time_zone="UTC")
+                "%Y-%m-%dT%H:%M:%S%.f%#z", strict=False, time_unit="us", time_zone="UTC"
+            )
             what = "is not an ISO 8601 timestamp with seconds and a zone"
-            hint = "expected e.g. 2024-03-01T12:34:56Z; declare timestamp_format or epoch_unit otherwise"
+            hint = (
+                "expected e.g. 2024-03-01T12:34:56Z; "
+                "declare timestamp_format or epoch_unit otherwise"
+            )
         checks.append(Check(name, "TS_PARSE", what, ~missing & v.is_null(), hint=hint))
     else:
         return None
@@ -287,9 +322,11 @@ def refine_ts_failures(failures: pl.DataFrame, iso_columns: set[str]) -> pl.Data
     )
     return failures.with_columns(
         rule=pl.when(naive).then(pl.lit("TS_NAIVE")).otherwise(pl.col("rule")),
-        message=pl.when(naive).then(pl.lit("has no time zone (add Z or an offset such as +02:00)"))
+        message=pl.when(naive)
+        .then(pl.lit("has no time zone (add Z or an offset such as +02:00)"))
         .otherwise(pl.col("message")),
-        hint=pl.when(naive).then(pl.lit("write ISO 8601 with Z, or declare timestamp_format for naive UTC times"))
+        hint=pl.when(naive)
+        .then(pl.lit("write ISO 8601 with Z, or declare timestamp_format for naive UTC times"))
         .otherwise(pl.col("hint")),
     )
 

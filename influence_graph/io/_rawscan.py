@@ -1,4 +1,4 @@
-"""Independent byte-level pass over a CSV file: records, lines, field counts, encoding.
+r"""Independent byte-level pass over a CSV file: records, lines, field counts, encoding.
 
 The pass never trusts the CSV parser that reads the values (polars): it counts logical
 records itself (quote-aware, so a quoted newline does not start a record), maps each
@@ -11,7 +11,7 @@ a second.
 Examples
 --------
 >>> import io
->>> scan = scan_csv_bytes(io.BytesIO(b'user,action\\na,"po\\nst"\\nb,post,extra\\n'), "e.csv")
+>>> scan = scan_csv_bytes(io.BytesIO(b'user,action\na,"po\nst"\nb,post,extra\n'), "e.csv")
 >>> scan.header, scan.n_records, scan.line_of([1, 2]).tolist()
 (['user', 'action'], 2, [2, 4])
 >>> [(b.record, b.n_fields) for b in scan.bad_field_counts]
@@ -63,7 +63,7 @@ class BadRecord:
 
 @dataclass
 class RawScan:
-    """What the byte-level pass found in one CSV source.
+    r"""What the byte-level pass found in one CSV source.
 
     Attributes
     ----------
@@ -77,7 +77,7 @@ class RawScan:
         Records holding invalid UTF-8 (``byte_offset``: absolute offset of the first
         invalid byte in the decompressed stream).
     blank_records : numpy.ndarray
-        Record numbers of blank lines (empty or a lone ``\\r``).
+        Record numbers of blank lines (empty or a lone ``\r``).
     unclosed_quote : tuple of (record, line) or None
         Where a quoted field that never closes starts.
     sha256 : str
@@ -194,7 +194,9 @@ class _Scanner:
             hit = inside > 0
             if hit.any():
                 rec_of = np.minimum(np.searchsorted(ends, q_open[hit]), ends.size - 1)
-                seps = seps - np.bincount(rec_of, weights=inside[hit], minlength=ends.size).astype(np.int64)
+                seps = seps - np.bincount(rec_of, weights=inside[hit], minlength=ends.size).astype(
+                    np.int64
+                )
         lengths = ends - starts
         last_byte = arr[np.maximum(ends - 1, 0)]
         blank = (lengths == 0) | ((lengths == 1) & (last_byte == _CR))
@@ -204,7 +206,9 @@ class _Scanner:
             # the header: we take the first record as is)
             hb = bytes(buf[int(starts[0]) : int(ends[0])])
             self._read_header(hb)
-            self.scan.header_lines = int(np.searchsorted(nl, ends[0], side="right")) if ends[0] < len(buf) else 1
+            self.scan.header_lines = (
+                int(np.searchsorted(nl, ends[0], side="right")) if ends[0] < len(buf) else 1
+            )
             self.scan.header_lines = max(self.scan.header_lines, 1)
             first = 1
         recs = np.arange(ends.size - first, dtype=np.int64) + self.records_done + 1
@@ -235,7 +239,15 @@ class _Scanner:
     def _read_header(self, hb: bytes) -> None:
         self.header_seen = True
         text = hb.rstrip(b"\r").decode("utf-8", errors="replace")
-        row = next(csv.reader([text], delimiter=chr(self.sep), quotechar=chr(self.quote or 0) if self.quote else None, quoting=csv.QUOTE_MINIMAL if self.quote else csv.QUOTE_NONE), [])
+        row = next(
+            csv.reader(
+                [text],
+                delimiter=chr(self.sep),
+                quotechar=chr(self.quote or 0) if self.quote else None,
+                quoting=csv.QUOTE_MINIMAL if self.quote else csv.QUOTE_NONE,
+            ),
+            [],
+        )
         self.scan.header = [h.strip() for h in row]
         self.n_fields = len(row)
 
@@ -257,7 +269,7 @@ class _Scanner:
         rec_idx = np.searchsorted(ends, off)  # index of the record holding each offset
         seen: set[int] = set()
         arr_nl = np.frombuffer(block, dtype=np.uint8)
-        for o, ri in zip(off.tolist(), rec_idx.tolist()):
+        for o, ri in zip(off.tolist(), rec_idx.tolist(), strict=True):
             if ri in seen:
                 continue
             seen.add(ri)
@@ -328,7 +340,9 @@ def scan_csv_bytes(
     -------
     RawScan
     """
-    sc = _Scanner(source, separator.encode(), None if quote_char is None else quote_char.encode(), sink)
+    sc = _Scanner(
+        source, separator.encode(), None if quote_char is None else quote_char.encode(), sink
+    )
     tail = b""
     total = 0
     # hashing releases the GIL: digest chunk k in a worker while chunk k is scanned

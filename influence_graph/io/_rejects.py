@@ -33,8 +33,11 @@ REJECTS_SCHEMA: dict[str, pl.DataType] = {
 
 def _quote(e: pl.Expr, sep: str) -> pl.Expr:
     needs = e.str.contains_any([sep, '"', "\n", "\r"])
-    return pl.when(needs).then(pl.concat_str(pl.lit('"'), e.str.replace_all('"', '""', literal=True),
-                                             pl.lit('"'))).otherwise(e)
+    return (
+        pl.when(needs)
+        .then(pl.concat_str(pl.lit('"'), e.str.replace_all('"', '""', literal=True), pl.lit('"')))
+        .otherwise(e)
+    )
 
 
 def csv_text(raw: pl.DataFrame, sep: str) -> list[str]:
@@ -63,11 +66,19 @@ def build_error(outcomes: list[Outcome]) -> InputValidationError | None:
             continue
         head = fr.head(room)
         lines = out.source.lines(head[RECORD].to_list())
-        for row, line in zip(head.iter_rows(named=True), lines):
-            listed.append(Failure(
-                rule=row["rule"], file=out.source.name, record=row[RECORD], line=line,
-                column=row["column"], value=row["value"], message=row["message"], hint=row["hint"],
-            ))
+        for row, line in zip(head.iter_rows(named=True), lines, strict=True):
+            listed.append(
+                Failure(
+                    rule=row["rule"],
+                    file=out.source.name,
+                    record=row[RECORD],
+                    line=line,
+                    column=row["column"],
+                    value=row["value"],
+                    message=row["message"],
+                    hint=row["hint"],
+                )
+            )
     if not listed:
         return None
     return InputValidationError(listed, dict(counts))
@@ -87,7 +98,8 @@ def rejects_frame(out: Outcome) -> pl.DataFrame:
             texts.setdefault(b.record, b.raw.decode("utf-8", errors="replace"))
     raw = out.raw
     if raw is not None and raw.height:
-        rebuilt = dict(zip(raw[RECORD].to_list(), csv_text(raw.drop(RECORD), out.source.separator)))
+        texts_raw = csv_text(raw.drop(RECORD), out.source.separator)
+        rebuilt = dict(zip(raw[RECORD].to_list(), texts_raw, strict=True))
         for k, v in rebuilt.items():
             texts.setdefault(k, v)
     lines = out.source.lines(records.to_list())

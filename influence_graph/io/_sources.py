@@ -164,7 +164,9 @@ def _open_csv(
         fd, temp_path = tempfile.mkstemp(prefix="influence_graph_", suffix=".csv")
         try:
             with os.fdopen(fd, "wb") as sink, gzip.open(path, "rb") as stream:
-                scan = scan_csv_bytes(stream, name, separator=separator, sink=sink, hash_input=False)
+                scan = scan_csv_bytes(
+                    stream, name, separator=separator, sink=sink, hash_input=False
+                )
         except (OSError, EOFError) as exc:
             os.unlink(temp_path)
             raise _fail("ENCODING", name, f"is not a readable gzip file ({exc})") from None
@@ -176,7 +178,9 @@ def _open_csv(
         sha = scan.sha256
         read_path = str(path)
     try:
-        return _csv_source(scan, name, kind, fmt, read_path, temp_path, sha, separator, strict, allow_empty)
+        return _csv_source(
+            scan, name, kind, fmt, read_path, temp_path, sha, separator, strict, allow_empty
+        )
     except BaseException:
         if temp_path and os.path.exists(temp_path):
             os.unlink(temp_path)
@@ -198,24 +202,43 @@ def _csv_source(
     if scan.empty:
         if not allow_empty:
             raise _fail(
-                "EMPTY_FILE", name, "file is empty (0 bytes)",
+                "EMPTY_FILE",
+                name,
+                "file is empty (0 bytes)",
                 hint="pass allow_empty=True to accept an empty source",
             )
-        return Source(name, kind, fmt, pl.LazyFrame({RECORD: []}, schema={RECORD: pl.UInt32}),
-                      [], 0, scan, sha, temp_path, separator)
+        return Source(
+            name,
+            kind,
+            fmt,
+            pl.LazyFrame({RECORD: []}, schema={RECORD: pl.UInt32}),
+            [],
+            0,
+            scan,
+            sha,
+            temp_path,
+            separator,
+        )
     if scan.unclosed_quote is not None:
         rec, line = scan.unclosed_quote
         raise _fail(
-            "QUOTE_UNCLOSED", name, "a quoted field is never closed", record=rec, line=line,
+            "QUOTE_UNCLOSED",
+            name,
+            "a quoted field is never closed",
+            record=rec,
+            line=line,
             hint="check the quote characters of this record",
         )
     if scan.bad_encoding and (strict or any(b.record == 0 for b in scan.bad_encoding)):
         failures = [
             Failure(
-                rule="ENCODING", file=name, record=b.record or None, line=b.line,
+                rule="ENCODING",
+                file=name,
+                record=b.record or None,
+                line=b.line,
                 value=b.raw.decode("utf-8", errors="replace"),
                 message=f"is not valid UTF-8 (byte offset {b.byte_offset})",
-                hint="re-encode the file as UTF-8, or load with strict=False to reject these records",
+                hint="re-encode the file as UTF-8, or pass strict=False to reject these records",
             )
             for b in scan.bad_encoding
         ]
@@ -225,9 +248,16 @@ def _csv_source(
     dups = []
     for i, h in enumerate(header):
         if h in seen:
-            dups.append(Failure(rule="DUP_COLUMN", file=name, line=1, column=h,
-                                message=f"header names column {h!r} twice (fields {seen[h] + 1} and {i + 1})",
-                                hint="rename one of the columns"))
+            dups.append(
+                Failure(
+                    rule="DUP_COLUMN",
+                    file=name,
+                    line=1,
+                    column=h,
+                    message=f"header names column {h!r} twice (fields {seen[h] + 1} and {i + 1})",
+                    hint="rename one of the columns",
+                )
+            )
         seen.setdefault(h, i)
     if dups:
         raise InputValidationError(dups)
@@ -245,8 +275,10 @@ def _csv_source(
         row_index_name=RECORD,
         row_index_offset=1,
         raise_if_empty=False,
-    ).rename(dict(zip(raw_names, header)))
-    return Source(name, kind, fmt, lazy, list(header), scan.n_records, scan, sha, temp_path, separator)
+    ).rename(dict(zip(raw_names, header, strict=True)))
+    return Source(
+        name, kind, fmt, lazy, list(header), scan.n_records, scan, sha, temp_path, separator
+    )
 
 
 def _open_parquet(path: Path, kind: str) -> Source:
@@ -254,8 +286,16 @@ def _open_parquet(path: Path, kind: str) -> Source:
     lazy = pl.scan_parquet(path)
     cols = list(lazy.collect_schema().names())
     n = int(lazy.select(pl.len()).collect().item())
-    return Source(name, kind, "parquet", lazy.with_row_index(RECORD, offset=1), cols, n,
-                  None, _file_sha256(path))
+    return Source(
+        name,
+        kind,
+        "parquet",
+        lazy.with_row_index(RECORD, offset=1),
+        cols,
+        n,
+        None,
+        _file_sha256(path),
+    )
 
 
 def open_source(
@@ -305,7 +345,9 @@ def open_source(
     if isinstance(obj, pl.LazyFrame):
         cols = list(obj.collect_schema().names())
         n = int(obj.select(pl.len()).collect().item())
-        return Source(f"<{kind} DataFrame>", kind, "frame", obj.with_row_index(RECORD, offset=1), cols, n)
+        return Source(
+            f"<{kind} DataFrame>", kind, "frame", obj.with_row_index(RECORD, offset=1), cols, n
+        )
     if not isinstance(obj, (str, os.PathLike)):
         raise TypeError(
             f"The {kind!r} parameter must be a path (str or Path), a polars DataFrame or "
@@ -320,6 +362,9 @@ def open_source(
         return _open_parquet(path, kind)
     if len(separator.encode()) != 1:
         raise InputValidationError.single(
-            "BAD_PARAM", "The 'separator' parameter must be a single byte.", column="separator", value=separator
+            "BAD_PARAM",
+            "The 'separator' parameter must be a single byte.",
+            column="separator",
+            value=separator,
         )
     return _open_csv(path, fmt, kind, separator=separator, strict=strict, allow_empty=allow_empty)

@@ -26,8 +26,9 @@ GOOD = [
 ]
 
 
-def write(tmp_path: Path, rows: list[str], header: str = HEADER, name: str = "events.csv",
-          eol: str = "\n") -> Path:
+def write(
+    tmp_path: Path, rows: list[str], header: str = HEADER, name: str = "events.csv", eol: str = "\n"
+) -> Path:
     p = tmp_path / name
     p.write_bytes((eol.join([header, *rows]) + eol).encode())
     return p
@@ -115,7 +116,9 @@ def test_b7_duplicate_after_column_map(tmp_path):
 
 
 def test_b8_unknown_column_warns_or_errors(tmp_path):
-    p = write(tmp_path, ["alice,post,2024-03-01T12:00:00Z,red"], header="user,action,timestamp,colour")
+    p = write(
+        tmp_path, ["alice,post,2024-03-01T12:00:00Z,red"], header="user,action,timestamp,colour"
+    )
     with pytest.warns(UserWarning, match="colour"):
         ds = ig.load_dataset(events=p)
     assert ds.events.height == 1 and "colour" not in ds.events.columns
@@ -145,13 +148,22 @@ def test_b10_header_only(tmp_path):
 def test_b12_identical_duplicate_event_is_deduplicated(tmp_path):
     ds = ig.load_dataset(events=write(tmp_path, [*GOOD, GOOD[1], GOOD[1]]))
     assert ds.events.height == 4
-    assert (ds.ingest.records_read, ds.ingest.deduplicated, ds.ingest.reasons) == (6, 2, {"DUP_EVENT": 2})
+    assert (ds.ingest.records_read, ds.ingest.deduplicated, ds.ingest.reasons) == (
+        6,
+        2,
+        {"DUP_EVENT": 2},
+    )
 
 
 def test_b12_conflicting_event_id(tmp_path):
     p = write(tmp_path, [*GOOD, "e2,bob,retweet,alice,p9,p1,2024-03-01T12:09:00Z,"])
     err = strict_error(events=p)
-    assert (err.rule, err.record, err.column, err.value) == ("DUP_EVENT_CONFLICT", 2, "event_id", "e2")
+    assert (err.rule, err.record, err.column, err.value) == (
+        "DUP_EVENT_CONFLICT",
+        2,
+        "event_id",
+        "e2",
+    )
     assert [f.record for f in err.failures] == [2, 5]
     ds = lenient(tmp_path, events=p)
     assert ds.ingest.rejected == 2 and sorted(rejects(tmp_path)["record"]) == [2, 5]
@@ -220,12 +232,19 @@ def test_b21_float_formatted_ids_stay_strings(tmp_path):
 
 def test_b22_ids_beyond_int64_round_trip(tmp_path):
     big = ["9223372036854775808", "18446744073709551616", "340282366920938463463374607431768211456"]
-    p = write(tmp_path, [f"{big[0]},{big[1]}", f"{big[1]},{big[2]}"], header="follower,followee", name="f.csv")
+    p = write(
+        tmp_path,
+        [f"{big[0]},{big[1]}", f"{big[1]},{big[2]}"],
+        header="follower,followee",
+        name="f.csv",
+    )
     ds = ig.load_dataset(follows=p)
     assert ds.users["user"].to_list() == sorted(big)
     pq = tmp_path / "f.parquet"
-    pl.DataFrame({"follower": [2**64 - 1], "followee": [2**63]},
-                 schema={"follower": pl.UInt64, "followee": pl.UInt64}).write_parquet(pq)
+    pl.DataFrame(
+        {"follower": [2**64 - 1], "followee": [2**63]},
+        schema={"follower": pl.UInt64, "followee": pl.UInt64},
+    ).write_parquet(pq)
     ds = ig.load_dataset(follows=pq)
     assert ds.follows.row(0)[:2] == (str(2**64 - 1), str(2**63))
 
@@ -257,12 +276,20 @@ def test_b25_out_of_order_timestamps_accepted_and_sorted(tmp_path):
 def test_b26_invalid_timestamp(tmp_path):
     p = write(tmp_path, [*GOOD[:2], "e3,carol,reply,alice,p3,p1,2024-02-30T12:00:00Z,"])
     err = strict_error(events=p)
-    assert (err.rule, err.record, err.column, err.value) == ("TS_PARSE", 3, "timestamp", "2024-02-30T12:00:00Z")
+    assert (err.rule, err.record, err.column, err.value) == (
+        "TS_PARSE",
+        3,
+        "timestamp",
+        "2024-02-30T12:00:00Z",
+    )
 
 
 def test_b27_mixed_zone_forms_and_naive(tmp_path):
-    rows = ["e1,a,post,,p1,,2024-03-01T12:00:00Z,", "e2,b,post,,p2,,2024-03-01T14:00:00+02:00,",
-            "e3,c,post,,p3,,2024-03-01 09:00:00.000-03:00,"]
+    rows = [
+        "e1,a,post,,p1,,2024-03-01T12:00:00Z,",
+        "e2,b,post,,p2,,2024-03-01T14:00:00+02:00,",
+        "e3,c,post,,p3,,2024-03-01 09:00:00.000-03:00,",
+    ]
     ds = ig.load_dataset(events=write(tmp_path, rows))
     assert ds.events["timestamp"].n_unique() == 1
     p = write(tmp_path, [*rows, "e4,d,post,,p4,,2024-03-01T12:00:00,"])
@@ -305,19 +332,30 @@ def test_b29_causality_and_dangling_filtered_self_retweet_kept(tmp_path):
 
 
 def test_unknown_action_and_missing_target(tmp_path):
-    p = write(tmp_path, [GOOD[0], "e2,bob,like,alice,,p1,2024-03-01T12:05:00Z,",
-                         "e3,carol,reply,,,p1,2024-03-01T12:06:00Z,"])
+    p = write(
+        tmp_path,
+        [
+            GOOD[0],
+            "e2,bob,like,alice,,p1,2024-03-01T12:05:00Z,",
+            "e3,carol,reply,,,p1,2024-03-01T12:06:00Z,",
+        ],
+    )
     err = strict_error(events=p)
     assert [(f.rule, f.record, f.column) for f in err.failures] == [
-        ("ACTION_UNKNOWN", 2, "action"), ("TARGET_MISSING", 3, "target_user")]
+        ("ACTION_UNKNOWN", 2, "action"),
+        ("TARGET_MISSING", 3, "target_user"),
+    ]
 
 
 # --- B30-B36: file format, users, Parquet, encoding, size ----------------------------------
 
 
 def test_b30_quoted_newline_records_differ_from_lines(tmp_path):
-    rows = ['e1,alice,post,,p1,,2024-03-01T12:00:00Z,"higgs;', 'boson"',
-            "e2,bob,retweet,alice,,p1,someday,"]
+    rows = [
+        'e1,alice,post,,p1,,2024-03-01T12:00:00Z,"higgs;',
+        'boson"',
+        "e2,bob,retweet,alice,,p1,someday,",
+    ]
     p = write(tmp_path, rows)
     err = strict_error(events=p)
     assert (err.rule, err.record, err.line) == ("TS_PARSE", 2, 4)
@@ -347,8 +385,12 @@ def test_b32_user_absent_from_user_table(tmp_path):
 
 
 def test_users_table_duplicates(tmp_path):
-    users = write(tmp_path, ["alice,physics", "alice,physics", "bob,art", "bob,music"],
-                  header="user,field", name="users.csv")
+    users = write(
+        tmp_path,
+        ["alice,physics", "alice,physics", "bob,art", "bob,music"],
+        header="user,field",
+        name="users.csv",
+    )
     err = strict_error(users=users)
     assert (err.rule, err.record, err.value) == ("DUP_USER_CONFLICT", 3, "bob")
     ds = lenient(tmp_path, users=users)
@@ -358,8 +400,9 @@ def test_users_table_duplicates(tmp_path):
 
 def test_b34_parquet_ids_stored_as_double(tmp_path):
     pq = tmp_path / "events.parquet"
-    pl.DataFrame({"user": [1.0, 2.0], "action": ["post", "post"],
-                  "timestamp": ["2024-03-01T12:00:00Z"] * 2}).write_parquet(pq)
+    pl.DataFrame(
+        {"user": [1.0, 2.0], "action": ["post", "post"], "timestamp": ["2024-03-01T12:00:00Z"] * 2}
+    ).write_parquet(pq)
     err = strict_error(events=pq)
     assert (err.rule, err.record, err.column, err.value) == ("ID_TYPE", None, "user", "Float64")
 
@@ -392,7 +435,9 @@ def test_unclosed_quote(tmp_path):
 
 
 def test_error_lists_50_and_counts_all(tmp_path):
-    rows = [f"u{i},post,never" for i in range(120)] + [f"v{i},nope,2024-03-01T12:00:00Z" for i in range(7)]
+    rows = [f"u{i},post,never" for i in range(120)] + [
+        f"v{i},nope,2024-03-01T12:00:00Z" for i in range(7)
+    ]
     err = strict_error(events=write(tmp_path, rows, header="user,action,timestamp"))
     assert len(err.failures) == 50
     assert err.counts == {"TS_PARSE": 120, "ACTION_UNKNOWN": 7}

@@ -47,7 +47,7 @@ def test_scan_matches_csv_module(rows, eol, chunk, trailing):
     assert scan.n_records == len(ref)
     blanks = set(scan.blank_records.tolist())
     bad = {b.record: b.n_fields for b in scan.bad_field_counts}
-    for k, (n_fields, line) in enumerate(ref, start=1):
+    for k, (n_fields, _) in enumerate(ref, start=1):
         if k in blanks:
             continue
         assert bad.get(k, len(header)) == n_fields

@@ -32,9 +32,16 @@ def tables(draw, with_ids: bool | None = None):
         user = draw(st.sampled_from(USERS))
         t = T0 + timedelta(minutes=draw(st.integers(0, 30)))
         action = draw(st.sampled_from(["post", "retweet", "quote", "reply", "mention"]))
-        row = {"event_id": f"e{i}", "user": user, "action": action, "target_user": None, "post_id": None,
-               "parent_id": None, "timestamp": t.strftime("%Y-%m-%dT%H:%M:%SZ"),
-               "topics": draw(st.sampled_from(TOPICS))}
+        row = {
+            "event_id": f"e{i}",
+            "user": user,
+            "action": action,
+            "target_user": None,
+            "post_id": None,
+            "parent_id": None,
+            "timestamp": t.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "topics": draw(st.sampled_from(TOPICS)),
+        }
         if action in ("retweet", "quote", "reply"):
             parent = draw(st.sampled_from([*authors, "p-missing"]))
             row["parent_id"] = parent
@@ -50,8 +57,12 @@ def tables(draw, with_ids: bool | None = None):
     events = pl.DataFrame(rows, schema={k: pl.String for k in rows[0]})
     if not with_ids:
         events = events.drop("event_id")
-    pairs = draw(st.lists(st.tuples(st.sampled_from(USERS), st.sampled_from(USERS)), min_size=1, max_size=12))
-    follows = pl.DataFrame(pairs, schema={"follower": pl.String, "followee": pl.String}, orient="row")
+    pairs = draw(
+        st.lists(st.tuples(st.sampled_from(USERS), st.sampled_from(USERS)), min_size=1, max_size=12)
+    )
+    follows = pl.DataFrame(
+        pairs, schema={"follower": pl.String, "followee": pl.String}, orient="row"
+    )
     return events, follows
 
 
@@ -68,8 +79,10 @@ def load(events: pl.DataFrame, follows: pl.DataFrame | None = None, **kw) -> ig.
 
 
 def counts(ds: ig.Dataset) -> list[tuple]:
-    return [(s.kind, s.records_read, s.used, s.rejected, s.deduplicated, s.filtered, s.reasons)
-            for s in ds.ingest.sources]
+    return [
+        (s.kind, s.records_read, s.used, s.rejected, s.deduplicated, s.filtered, s.reasons)
+        for s in ds.ingest.sources
+    ]
 
 
 @given(tables(), st.randoms(use_true_random=False))
@@ -104,8 +117,12 @@ def test_one_bad_record(tab, data):
     leaves = [i for i, pid in enumerate(events["post_id"]) if pid is None or pid not in referenced]
     i = data.draw(st.sampled_from(leaves))
     column, value, rule = data.draw(st.sampled_from(MUTATIONS))
-    bad = events.with_columns(pl.when(pl.int_range(pl.len()) == i).then(pl.lit(value, pl.String))
-                              .otherwise(pl.col(column)).alias(column))
+    bad = events.with_columns(
+        pl.when(pl.int_range(pl.len()) == i)
+        .then(pl.lit(value, pl.String))
+        .otherwise(pl.col(column))
+        .alias(column)
+    )
     with pytest.raises(InputValidationError) as info:
         load(bad)
     assert (info.value.rule, info.value.record, info.value.line) == (rule, i + 1, i + 2)
@@ -125,11 +142,17 @@ def relabel(u: str | None) -> str | None:
 def test_user_relabelling(tab):
     events, follows = tab
     a = load(events, follows)
-    mapped_ev = events.with_columns(pl.col("user", "target_user").map_elements(relabel, return_dtype=pl.String))
-    mapped_fo = follows.with_columns(pl.col("follower", "followee").map_elements(relabel, return_dtype=pl.String))
+    mapped_ev = events.with_columns(
+        pl.col("user", "target_user").map_elements(relabel, return_dtype=pl.String)
+    )
+    mapped_fo = follows.with_columns(
+        pl.col("follower", "followee").map_elements(relabel, return_dtype=pl.String)
+    )
     b = load(mapped_ev, mapped_fo)
     assert counts(a) == counts(b)
-    expect = a.events.with_columns(pl.col("user", "target_user").map_elements(relabel, return_dtype=pl.String))
+    expect = a.events.with_columns(
+        pl.col("user", "target_user").map_elements(relabel, return_dtype=pl.String)
+    )
     assert b.events.equals(expect)
     assert sorted(b.users["user"]) == sorted(relabel(u) for u in a.users["user"])
     pairs = {(relabel(f), relabel(g)) for f, g in a.follows.select("follower", "followee").rows()}

@@ -28,17 +28,19 @@ def make_events_csv(path, n: int = N, seed: int = 0) -> None:
     def ids(prefix: str, values: np.ndarray) -> np.ndarray:
         return np.char.add(prefix, values.astype(str))
 
-    frame = pl.DataFrame({
-        "event_id": ids("ev", i),
-        "user": ids("u", rng.integers(0, 50_000, n)),
-        "action": np.where(post, "post", np.where(rng.random(n) < 0.8, "retweet", "reply")),
-        "target_user": pl.Series(ids("u", rng.integers(0, 50_000, n))),
-        "post_id": ids("p", i),
-        "parent_id": pl.Series(ids("p", parent)),
-        "timestamp": np.char.add(ts, "Z"),
-        "topics": np.where(rng.random(n) < 0.5, "higgs;physics", ""),
-        "platform": ["twitter"] * n,
-    })
+    frame = pl.DataFrame(
+        {
+            "event_id": ids("ev", i),
+            "user": ids("u", rng.integers(0, 50_000, n)),
+            "action": np.where(post, "post", np.where(rng.random(n) < 0.8, "retweet", "reply")),
+            "target_user": pl.Series(ids("u", rng.integers(0, 50_000, n))),
+            "post_id": ids("p", i),
+            "parent_id": pl.Series(ids("p", parent)),
+            "timestamp": np.char.add(ts, "Z"),
+            "topics": np.where(rng.random(n) < 0.5, "higgs;physics", ""),
+            "platform": ["twitter"] * n,
+        }
+    )
     frame = frame.with_columns(
         target_user=pl.when(pl.Series(post)).then(None).otherwise(pl.col("target_user")),
         parent_id=pl.when(pl.Series(post)).then(None).otherwise(pl.col("parent_id")),
@@ -64,8 +66,10 @@ def test_500k_rows_load_fast(tmp_path, capsys):
     bare = best_of(lambda: pl.read_csv(path, infer_schema=False))
     full = best_of(lambda: ig.load_dataset(events=path))
     with capsys.disabled():
-        print(f"\n500k-row events CSV: load_dataset {full:.2f} s, bare polars read {bare:.2f} s "
-              f"(ratio {full / bare:.1f})")
+        print(
+            f"\n500k-row events CSV: load_dataset {full:.2f} s, bare polars read {bare:.2f} s "
+            f"(ratio {full / bare:.1f})"
+        )
     # validation (byte scan, parsing, rules, Dataset assembly) must stay a small multiple of
     # the bare read: about 6x in CPU time on a 2-core machine, with headroom for load
     assert full <= 12 * bare + 0.5

@@ -24,8 +24,13 @@ EVENTS = pl.DataFrame(
         "target_user": [None, "alice", "bob", "bob", "alice"],
         "post_id": ["p1", "p2", "p3", None, "p5"],
         "parent_id": [None, "p1", "p2", None, "p1"],
-        "timestamp": ["2024-03-01T12:00:00Z", "2024-03-01T12:05:00Z", "2024-03-01T12:06:00+01:00",
-                      "2024-03-01T12:07:00Z", "2024-03-01T12:08:00Z"],
+        "timestamp": [
+            "2024-03-01T12:00:00Z",
+            "2024-03-01T12:05:00Z",
+            "2024-03-01T12:06:00+01:00",
+            "2024-03-01T12:07:00Z",
+            "2024-03-01T12:08:00Z",
+        ],
         "topics": ["higgs;physics", "higgs", "", None, "physics"],
         "platform": ["twitter", "twitter", None, "mastodon", "twitter"],
     }
@@ -91,8 +96,10 @@ def test_every_format_gives_the_same_dataset(tmp_path, fmt):
 
 
 def test_typed_frame_with_zone_converted_to_utc():
-    ev = EVENTS.with_columns(pl.col("timestamp").str.to_datetime(time_zone="UTC")
-                             .dt.convert_time_zone("Europe/Paris"), pl.col("topics").str.split(";"))
+    ev = EVENTS.with_columns(
+        pl.col("timestamp").str.to_datetime(time_zone="UTC").dt.convert_time_zone("Europe/Paris"),
+        pl.col("topics").str.split(";"),
+    )
     ds = ig.load_dataset(events=ev)
     assert ds.events["timestamp"].dtype == pl.Datetime("us", "UTC")
     assert ds.events["timestamp"].to_list() == [T0.replace(minute=m) for m in (0, 5, 7, 8)]
@@ -119,7 +126,10 @@ def test_column_map_and_follows_since(tmp_path):
     p.write_text("src,dst,since\nb,a,2024-01-01T00:00:00Z\nc,a,\n")
     ds = ig.load_dataset(follows=p, column_map={"src": "follower", "dst": "followee"})
     assert ds.follows.schema == pl.Schema(FOLLOW_SCHEMA)
-    assert ds.follows.rows() == [("b", "a", datetime(2024, 1, 1, tzinfo=timezone.utc)), ("c", "a", None)]
+    assert ds.follows.rows() == [
+        ("b", "a", datetime(2024, 1, 1, tzinfo=timezone.utc)),
+        ("c", "a", None),
+    ]
     assert ds.events.height == 0
 
 
@@ -140,7 +150,8 @@ def test_lenient_default_rejects_path_is_cwd(tmp_path, monkeypatch):
     rej = pl.read_parquet(tmp_path / "rejects.parquet")
     assert rej.columns == ["file", "record", "line", "column", "rule", "raw_text"]
     assert rej.select("file", "record", "line", "column", "rule").rows() == [
-        ("<events DataFrame>", 5, None, "action", "ACTION_UNKNOWN")]
+        ("<events DataFrame>", 5, None, "action", "ACTION_UNKNOWN")
+    ]
     assert "boost" in rej["raw_text"][0]
     assert not ds.ingest.strict
     # nothing rejected: no file written
@@ -168,9 +179,13 @@ def test_message_form(tmp_path):
     with pytest.raises(InputValidationError) as info:
         ig.load_dataset(events=p)
     first = str(info.value).splitlines()[0]
-    assert first.startswith(f"{p}: record 2 (line 3), column 'timestamp': 'tomorrow' is not an ISO 8601")
-    assert first.endswith("[rule=TS_PARSE] (hint: expected e.g. 2024-03-01T12:34:56Z; declare "
-                          "timestamp_format or epoch_unit otherwise)")
+    assert first.startswith(
+        f"{p}: record 2 (line 3), column 'timestamp': 'tomorrow' is not an ISO 8601"
+    )
+    assert first.endswith(
+        "[rule=TS_PARSE] (hint: expected e.g. 2024-03-01T12:34:56Z; declare "
+        "timestamp_format or epoch_unit otherwise)"
+    )
     assert isinstance(info.value, ValueError)
 
 
@@ -188,8 +203,13 @@ def test_validate_events_and_follows_helpers():
 
 
 def test_bad_parameters():
-    for kw in ({"epoch_unit": "ns"}, {"normalize_ids": "NFX"}, {"separator": ",,"},
-               {"epoch_unit": "s", "timestamp_format": "%s"}, {"column_map": {"a": 1}}):
+    for kw in (
+        {"epoch_unit": "ns"},
+        {"normalize_ids": "NFX"},
+        {"separator": ",,"},
+        {"epoch_unit": "s", "timestamp_format": "%s"},
+        {"column_map": {"a": 1}},
+    ):
         with pytest.raises(InputValidationError) as info:
             ig.load_dataset(events=EVENTS, **kw)
         assert info.value.rule == "BAD_PARAM"
