@@ -227,3 +227,18 @@ def test_rule_table_is_documented():
     doc = (Path(__file__).resolve().parents[2] / "docs" / "input-validation.md").read_text()
     for rule in RULES:
         assert f"`{rule}`" in doc, rule
+
+
+def test_gzip_temp_copy_is_removed(tmp_path, monkeypatch):
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    src = tmp_path / "e.csv.gz"
+    src.write_bytes(gzip.compress(EVENTS.write_csv().encode()))
+    ds = ig.load_dataset(events=src)
+    assert ds.events.height == 4
+    bad = tmp_path / "bad.csv.gz"
+    bad.write_bytes(gzip.compress(b"user,action,timestamp\na,post,never\n"))
+    with pytest.raises(InputValidationError):
+        ig.load_dataset(events=bad)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv.gz", "e.csv.gz"]
