@@ -10,12 +10,14 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["edge_probabilities", "expected_spread", "SpreadResult"]
+__all__ = ["edge_probabilities", "expected_spread", "SpreadResult", "ProbabilityGraph", "to_probability_graph"]
 
 _LAZY = {
     "edge_probabilities": ".probabilities",
     "expected_spread": ".spread",
     "SpreadResult": ".spread",
+    "ProbabilityGraph": "._csr",
+    "to_probability_graph": "._csr",
 }
 
 

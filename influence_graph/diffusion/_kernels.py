@@ -1,0 +1,366 @@
+"""Numba kernels: random streams, RR-set sampling, forward cascades, live-edge reachability.
+
+Seeding
+-------
+Every kernel call receives one ``uint64`` seed per *task* (a block of RR sets, or a
+chunk of Monte Carlo sources), made by :func:`influence_graph._rng.task_seeds`. A task
+expands its seed with SplitMix64 into the 256-bit state of a **xoshiro256\\*\\***
+generator (Blackman & Vigna 2018) that lives in a local array, so the draws of a task
+depend on its seed only, never on the thread or worker that runs it. Uniform doubles
+take the top 53 bits; a uniform integer in ``[0, n)`` is ``floor(u * n)``.
+
+All kernels are ``@njit(cache=True, nogil=True)``: Python threads run them in
+parallel, and counts are integers, so any summation order gives identical totals.
+"""
+
+from __future__ import annotations
+
+from . import _numba_setup  # noqa: F401  (sets NUMBA_CACHE_DIR first)
+
+import math
+
+import numpy as np
+from numba import njit
+
+__all__ = [
+    "seed_state",
+    "next_u01",
+    "rr_ic_counts",
+    "rr_lt_counts",
+    "mc_ic_sums",
+    "mc_lt_sums",
+    "reach_sizes",
+]
+
+_U64 = np.uint64
+_INV53 = 1.0 / 9007199254740992.0  # 2**-53
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _rotl(x, k):
+    return (x << _U64(k)) | (x >> _U64(64 - k))
+
+
+@njit(cache=True, nogil=True)
+def seed_state(state, seed):
+    """Fill the 4-word xoshiro256** ``state`` from a 64-bit ``seed`` with SplitMix64."""
+    z = _U64(seed)
+    for i in range(4):
+        z = z + _U64(0x9E3779B97F4A7C15)
+        x = z
+        x = (x ^ (x >> _U64(30))) * _U64(0xBF58476D1CE4E5B9)
+        x = (x ^ (x >> _U64(27))) * _U64(0x94D049BB133111EB)
+        state[i] = x ^ (x >> _U64(31))
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _next(s):
+    result = _rotl(s[1] * _U64(5), 7) * _U64(9)
+    t = s[1] << _U64(17)
+    s[2] ^= s[0]
+    s[3] ^= s[1]
+    s[1] ^= s[2]
+    s[0] ^= s[3]
+    s[2] ^= t
+    s[3] = _rotl(s[3], 45)
+    return result
+
+
+@njit(cache=True, nogil=True, inline="always")
+def next_u01(s):
+    """Uniform double in [0, 1) from the top 53 bits."""
+    return np.float64(_next(s) >> _U64(11)) * _INV53
+
+
+# ---------------------------------------------------------------------------- RR sets (IC)
+
+
+@njit(cache=True, nogil=True)
+def rr_ic_counts(in_indptr, in_indices, in_p, shared_p, log1m, seeds, sizes, counts, stats,
+                 stamp, queue, ep):
+    """Sample RR sets under IC and count, per user, the RR sets it joins from another root.
+
+    Parameters
+    ----------
+    in_indptr, in_indices, in_p : in-CSR (int64, int32, float64).
+    shared_p : float64 n — common in-edge p of a node (geometric skip), or -1.
+    log1m : float64 n — ``log(1 - shared_p)`` where ``0 < shared_p < 1``.
+    seeds : uint64 blocks — one seed per block; ``sizes`` int64 — RR sets per block.
+    counts : int64 n — incremented in place (root excluded).
+    stats : int64 2 — in place: [total RR-set size incl. roots, in-edges examined].
+    stamp, queue : int32 n — the caller's workspace, reused across calls (epoch stamping:
+        a user is visited in the current RR set iff ``stamp[u] == epoch``, so nothing is
+        cleared between sets); ``ep`` int64 1 carries the epoch between calls.
+    """
+    n = in_indptr.shape[0] - 1
+    s = np.empty(4, np.uint64)
+    epoch = ep[0]
+    tot = 0
+    visits = 0
+    for b in range(seeds.shape[0]):
+        seed_state(s, seeds[b])
+        for _ in range(sizes[b]):
+            if epoch >= 2147483646:
+                stamp[:] = 0
+                epoch = 0
+            epoch += 1
+            root = np.int32(next_u01(s) * n)
+            stamp[root] = epoch
+            queue[0] = root
+            head = 0
+            tail = 1
+            while head < tail:
+                w = queue[head]
+                head += 1
+                a = in_indptr[w]
+                e = in_indptr[w + 1]
+                if a == e:
+                    continue
+                ps = shared_p[w]
+                if ps >= 0.0:
+                    if ps == 0.0:
+                        continue
+                    if ps == 1.0:
+                        visits += e - a
+                        for j in range(a, e):
+                            u = in_indices[j]
+                            if stamp[u] != epoch:
+                                stamp[u] = epoch
+                                queue[tail] = u
+                                tail += 1
+                        continue
+                    lm = log1m[w]
+                    j = a
+                    while True:
+                        g = math.log(1.0 - next_u01(s)) / lm
+                        if g >= e - j:
+                            break
+                        j += np.int64(g)
+                        visits += 1
+                        u = in_indices[j]
+                        if stamp[u] != epoch:
+                            stamp[u] = epoch
+                            queue[tail] = u
+                            tail += 1
+                        j += 1
+                else:
+                    visits += e - a
+                    for j in range(a, e):
+                        if next_u01(s) < in_p[j]:
+                            u = in_indices[j]
+                            if stamp[u] != epoch:
+                                stamp[u] = epoch
+                                queue[tail] = u
+                                tail += 1
+            for i in range(1, tail):
+                counts[queue[i]] += 1
+            tot += tail
+    stats[0] += tot
+    stats[1] += visits
+    ep[0] = epoch
+
+
+# ---------------------------------------------------------------------------- RR sets (LT)
+
+
+@njit(cache=True, nogil=True)
+def rr_lt_counts(in_indptr, in_indices, in_p, shared_p, seeds, sizes, counts, stats,
+                 stamp, path, ep):
+    """Sample RR sets under LT (reverse random walks) and count as :func:`rr_ic_counts`.
+
+    From the current node ``w`` the walk moves to in-neighbour ``u`` with probability
+    ``b(u, w)`` and stops with probability ``1 - sum_u b(u, w)`` or on a repeat.
+    """
+    n = in_indptr.shape[0] - 1
+    s = np.empty(4, np.uint64)
+    epoch = ep[0]
+    tot = 0
+    visits = 0
+    for b in range(seeds.shape[0]):
+        seed_state(s, seeds[b])
+        for _ in range(sizes[b]):
+            if epoch >= 2147483646:
+                stamp[:] = 0
+                epoch = 0
+            epoch += 1
+            w = np.int32(next_u01(s) * n)
+            stamp[w] = epoch
+            path[0] = w
+            tail = 1
+            while True:
+                a = in_indptr[w]
+                e = in_indptr[w + 1]
+                if a == e:
+                    break
+                x = next_u01(s)
+                ps = shared_p[w]
+                pick = np.int64(-1)
+                if ps >= 0.0:
+                    if ps > 0.0:
+                        k = x / ps
+                        if k < e - a:
+                            pick = a + np.int64(k)
+                    visits += 1
+                else:
+                    c = 0.0
+                    for j in range(a, e):
+                        visits += 1
+                        c += in_p[j]
+                        if x < c:
+                            pick = j
+                            break
+                if pick < 0:
+                    break
+                u = in_indices[pick]
+                if stamp[u] == epoch:
+                    break
+                stamp[u] = epoch
+                path[tail] = u
+                tail += 1
+                w = u
+            for i in range(1, tail):
+                counts[path[i]] += 1
+            tot += tail
+    stats[0] += tot
+    stats[1] += visits
+    ep[0] = epoch
+
+
+# ---------------------------------------------------------------------------- forward Monte Carlo
+
+
+@njit(cache=True, nogil=True)
+def mc_ic_sums(out_indptr, out_indices, out_p, sources, seeds, reps, sums, sumsq):
+    """Forward IC cascades: ``reps`` cascades from each source of each task.
+
+    ``sources`` int64 (tasks, k) with -1 padding; ``sums``/``sumsq`` int64 n hold the
+    running sums of cascade sizes (seed included) and of their squares.
+    """
+    n = out_indptr.shape[0] - 1
+    stamp = np.zeros(n, np.int32)
+    queue = np.empty(n, np.int32)
+    s = np.empty(4, np.uint64)
+    epoch = 0
+    for t in range(seeds.shape[0]):
+        seed_state(s, seeds[t])
+        for k in range(sources.shape[1]):
+            v = sources[t, k]
+            if v < 0:
+                continue
+            sv = 0
+            sq = 0
+            for _ in range(reps):
+                if epoch >= 2147483646:
+                    stamp[:] = 0
+                    epoch = 0
+                epoch += 1
+                stamp[v] = epoch
+                queue[0] = v
+                head = 0
+                tail = 1
+                while head < tail:
+                    w = queue[head]
+                    head += 1
+                    for j in range(out_indptr[w], out_indptr[w + 1]):
+                        u = out_indices[j]
+                        if stamp[u] != epoch and next_u01(s) < out_p[j]:
+                            stamp[u] = epoch
+                            queue[tail] = u
+                            tail += 1
+                sv += tail
+                sq += tail * tail
+            sums[v] += sv
+            sumsq[v] += sq
+
+
+@njit(cache=True, nogil=True)
+def mc_lt_sums(out_indptr, out_indices, in_indptr, in_indices, in_p, sources, seeds, reps,
+               sums, sumsq):
+    """Forward LT cascades via lazily drawn live edges (each node keeps ≤ 1 in-edge).
+
+    When a cascade first looks at ``v`` it draws v's live in-neighbour (``u`` with
+    probability ``b(u, v)``, none with ``1 - sum``); ``v`` becomes active iff that
+    in-neighbour is active, which equals the threshold model (Kempe et al. 2003).
+    """
+    n = out_indptr.shape[0] - 1
+    stamp = np.zeros(n, np.int32)
+    cstamp = np.zeros(n, np.int32)
+    choice = np.empty(n, np.int32)
+    queue = np.empty(n, np.int32)
+    s = np.empty(4, np.uint64)
+    epoch = 0
+    for t in range(seeds.shape[0]):
+        seed_state(s, seeds[t])
+        for k in range(sources.shape[1]):
+            v = sources[t, k]
+            if v < 0:
+                continue
+            sv = 0
+            sq = 0
+            for _ in range(reps):
+                if epoch >= 2147483646:
+                    stamp[:] = 0
+                    cstamp[:] = 0
+                    epoch = 0
+                epoch += 1
+                stamp[v] = epoch
+                queue[0] = v
+                head = 0
+                tail = 1
+                while head < tail:
+                    w = queue[head]
+                    head += 1
+                    for j in range(out_indptr[w], out_indptr[w + 1]):
+                        u = out_indices[j]
+                        if stamp[u] == epoch:
+                            continue
+                        if cstamp[u] != epoch:
+                            cstamp[u] = epoch
+                            x = next_u01(s)
+                            c = 0.0
+                            ch = -1
+                            for i in range(in_indptr[u], in_indptr[u + 1]):
+                                c += in_p[i]
+                                if x < c:
+                                    ch = in_indices[i]
+                                    break
+                            choice[u] = ch
+                        if choice[u] == w:
+                            stamp[u] = epoch
+                            queue[tail] = u
+                            tail += 1
+                sv += tail
+                sq += tail * tail
+            sums[v] += sv
+            sumsq[v] += sq
+
+
+# ---------------------------------------------------------------------------- live-edge worlds
+
+
+@njit(cache=True, nogil=True)
+def reach_sizes(out_indptr, out_indices, live, out):
+    """``out[v]`` = number of users reachable from ``v`` over live edges (``v`` included).
+
+    ``live`` is a boolean mask over out-CSR edge positions. Used by exact enumeration
+    and checked against a pure-Python BFS in the tests.
+    """
+    n = out_indptr.shape[0] - 1
+    stamp = np.zeros(n, np.int64)
+    queue = np.empty(n, np.int64)
+    for v in range(n):
+        stamp[v] = v + 1
+        queue[0] = v
+        head = 0
+        tail = 1
+        while head < tail:
+            w = queue[head]
+            head += 1
+            for j in range(out_indptr[w], out_indptr[w + 1]):
+                if live[j]:
+                    u = out_indices[j]
+                    if stamp[u] != v + 1:
+                        stamp[u] = v + 1
+                        queue[tail] = u
+                        tail += 1
+        out[v] = tail

@@ -1,0 +1,217 @@
+"""Reverse influence sampling (RIS): every user's spread from one shared sample of RR sets.
+
+An RR set holds the users that reach a uniformly random root in a random live-edge
+graph (Borgs, Brautbar, Chayes & Lucier 2014). For one user σ(v) = n·Pr[v ∈ RR]; we
+count v only when reached from *another* root, so ``c′_v ~ Binomial(θ, q′_v)`` with
+``q′_v = (σ(v) − 1)/n`` and
+
+* ``outward = n·c′_v/θ``, ``spread = 1 + outward`` (unbiased),
+* ``se = n·sqrt(q̂(1 − q̂)/θ)``,
+* ``[ci_low, ci_high] = 1 + n·[Wilson or Jeffreys interval on q′_v]``.
+
+RR sets are not stored: each block of ``BLOCK_SIZE`` sets adds its per-user counts
+(int64), so memory does not grow with θ and integer sums make any thread count give
+the same totals. Block ``i`` draws from ``task_seeds(seed, ·)[i]``; rounds double θ
+(or jump by up to 8×, predicted from the current precision) until the target users
+reach ``rel_error`` or a budget stops the run.
+
+Examples
+--------
+>>> import polars as pl
+>>> from influence_graph.diffusion import to_probability_graph
+>>> g = to_probability_graph(pl.DataFrame({"source": ["a"], "target": ["b"], "p": [0.5]}))
+>>> est = ris_estimate(g, "ic", rel_error=0.05, confidence=0.95, top_k=None, min_spread=None,
+...                    max_samples=None, max_seconds=None, seed=1)
+>>> round(float(est.spread[0]), 1), est.target_met, est.stop_reason
+(1.5, True, 'target')
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .._rng import SeedLike, as_seed_sequence, task_seeds
+from ..parallel import TaskRunner
+from . import _kernels as kn
+from ._csr import ProbabilityGraph
+from ._stopping import relative_half_width, target_mask
+from .intervals import jeffreys, wilson
+
+__all__ = ["BLOCK_SIZE", "FIRST_BLOCKS", "DEFAULT_MAX_RR_SETS", "Estimate", "ris_estimate"]
+
+#: RR sets per block (one random stream per block).
+BLOCK_SIZE = 4096
+#: Blocks in the first round.
+FIRST_BLOCKS = 8
+#: Cap on θ when ``max_samples`` is None.
+DEFAULT_MAX_RR_SETS = 2**31
+_MAX_JUMP_LOG2 = 3
+
+
+@dataclass
+class Estimate:
+    """Per-user arrays (length n) and run facts, before they become a table."""
+
+    spread: np.ndarray
+    se: np.ndarray
+    ci_low: np.ndarray
+    ci_high: np.ndarray
+    n_samples: int
+    target_met: bool
+    rel_error_reached: float
+    stop_reason: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _RRShared:
+    in_indptr: np.ndarray
+    in_indices: np.ndarray
+    in_p: np.ndarray
+    shared_p: np.ndarray
+    log1m: np.ndarray
+    model: str
+
+
+def _rr_task(shared: _RRShared, seeds: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    n = shared.in_indptr.shape[0] - 1
+    counts = np.zeros(n, np.int64)
+    stats = np.zeros(2, np.int64)
+    stamp = np.zeros(n, np.int32)
+    queue = np.empty(n, np.int32)
+    ep = np.zeros(1, np.int64)
+    if shared.model == "ic":
+        kn.rr_ic_counts(shared.in_indptr, shared.in_indices, shared.in_p, shared.shared_p,
+                        shared.log1m, seeds, sizes, counts, stats, stamp, queue, ep)
+    else:
+        kn.rr_lt_counts(shared.in_indptr, shared.in_indices, shared.in_p, shared.shared_p,
+                        seeds, sizes, counts, stats, stamp, queue, ep)
+    return counts, stats
+
+
+def rr_shared(g: ProbabilityGraph, model: str) -> _RRShared:
+    """Arrays the RR-set kernels read (``log(1 − p)`` precomputed where it is used)."""
+    sp = g.in_shared_p
+    use = (sp > 0.0) & (sp < 1.0)
+    log1m = np.zeros(g.n, np.float64)
+    log1m[use] = np.log1p(-sp[use])
+    return _RRShared(g.in_indptr, g.in_indices, g.in_p, sp, log1m, model)
+
+
+def rr_intervals(counts: np.ndarray, theta: int, n: int, confidence: float, interval: str):
+    """``(spread, se, lo, hi)`` from counts c′ over θ RR sets (see module docstring)."""
+    q = counts / float(theta)
+    spread = 1.0 + n * q
+    se = n * np.sqrt(q * (1.0 - q) / theta)
+    lo, hi = (wilson if interval == "wilson" else jeffreys)(counts, theta, confidence)
+    return spread, se, 1.0 + n * lo, 1.0 + n * hi
+
+
+def ris_estimate(
+    g: ProbabilityGraph, model: str, *, rel_error: float, confidence: float,
+    top_k: int | None, min_spread: float | None, max_samples: int | None,
+    max_seconds: float | None, seed: SeedLike, n_jobs: int | None = 1, executor: Any = None,
+    progress: bool = False, relative_to: str = "spread", interval: str = "wilson",
+) -> Estimate:
+    """Run the RIS stopping rule and return per-user estimates (see module docstring)."""
+    t0 = time.perf_counter()
+    n = g.n
+    ss = as_seed_sequence(seed)
+    cand = g.can_reach_others()
+    cap = DEFAULT_MAX_RR_SETS if max_samples is None else int(max_samples)
+    counts = np.zeros(n, np.int64)
+    stats = np.zeros(2, np.int64)
+    theta = 0
+    blocks = 0
+    next_blocks = FIRST_BLOCKS
+    rounds = 0
+    sample_secs = 0.0
+    stop_reason = "target"
+    rel_reached = math.inf
+    met = False
+    if not cand.any():  # nobody reaches anyone: every spread is exactly 1
+        one = np.ones(n)
+        return Estimate(one, np.zeros(n), one.copy(), one.copy(), 0, True, 0.0, "target",
+                        {"rounds": 0, "rr_sets": 0, "mean_rr_size": 1.0, "edge_visits": 0,
+                         "block_size": BLOCK_SIZE, "sampling_seconds": 0.0})
+    with TaskRunner(rr_shared(g, model), n_jobs=n_jobs, executor=executor) as runner:
+        while True:
+            nb = next_blocks
+            sizes = np.full(nb, BLOCK_SIZE, np.int64)
+            last = False
+            # sample budget: trim the round so theta never exceeds the cap
+            if theta + int(sizes.sum()) >= cap:
+                room = cap - theta
+                nb = -(-room // BLOCK_SIZE)
+                sizes = np.full(nb, BLOCK_SIZE, np.int64)
+                sizes[-1] = room - BLOCK_SIZE * (nb - 1)
+                last = True
+                stop_reason = "max_samples"
+            # time budget: trim the round to what the measured rate says still fits
+            if max_seconds is not None and rounds > 0:
+                left = max_seconds - (time.perf_counter() - t0)
+                per_block = sample_secs / blocks
+                fit = int(left / per_block) if per_block > 0 else nb
+                if fit < nb:
+                    if fit < 1:
+                        stop_reason = "max_seconds"
+                        break
+                    nb = fit
+                    sizes = sizes[:nb].copy()
+                    sizes[:] = np.minimum(sizes, BLOCK_SIZE)
+                    last = True
+                    stop_reason = "max_seconds"
+            seeds = task_seeds(ss, nb, offset=blocks)
+            n_tasks = min(nb, max(1, 4 * runner.workers))
+            parts = np.array_split(np.arange(nb), n_tasks)
+            ts = time.perf_counter()
+            results = runner.map(_rr_task, [(seeds[p], sizes[p]) for p in parts])
+            sample_secs += time.perf_counter() - ts
+            for c, st in results:  # integer sums: order-free, bit-identical
+                counts += c
+                stats += st
+            theta += int(sizes.sum())
+            blocks += nb
+            rounds += 1
+            spread, se, lo, hi = rr_intervals(counts, theta, n, confidence, interval)
+            tmask = target_mask(spread, hi, cand, top_k, min_spread)
+            rel = relative_half_width(spread[tmask], lo[tmask], hi[tmask], relative_to)
+            rel_reached = float(rel.max()) if rel.size else 0.0
+            met = rel_reached <= rel_error
+            if progress:
+                print(f"[ris] round {rounds}: theta={theta:,} targets={int(tmask.sum())} "
+                      f"rel_error={rel_reached:.4g} ({time.perf_counter() - t0:.2f}s)",
+                      file=sys.stderr)
+            if met:
+                stop_reason = "target"
+                break
+            if last or theta >= cap:
+                if stop_reason == "target":
+                    stop_reason = "max_samples"
+                break
+            factor = (rel_reached / rel_error) ** 2 if math.isfinite(rel_reached) else 2.0**_MAX_JUMP_LOG2
+            k = min(_MAX_JUMP_LOG2, max(1, math.ceil(math.log2(factor * 1.05))))
+            next_blocks = blocks * (2**k - 1)
+    spread, se, lo, hi = rr_intervals(counts, max(theta, 1), n, confidence, interval)
+    exact_one = ~cand
+    spread[exact_one] = 1.0
+    se[exact_one] = 0.0
+    lo[exact_one] = 1.0
+    hi[exact_one] = 1.0
+    extra = {
+        "rounds": rounds,
+        "rr_sets": theta,
+        "block_size": BLOCK_SIZE,
+        "blocks": blocks,
+        "mean_rr_size": float(stats[0]) / theta if theta else 0.0,
+        "edge_visits": int(stats[1]),
+        "sampling_seconds": sample_secs,
+        "interval": interval,
+    }
+    return Estimate(spread, se, lo, hi, theta, met, rel_reached, stop_reason, extra)
