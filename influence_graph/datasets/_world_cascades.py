@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Adoptions", "simulate", "csr", "ris_counts", "lognormal_delays"]
+__all__ = ["Adoptions", "simulate", "csr", "lognormal_delays"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -134,35 +134,3 @@ def simulate(
     else:
         cols = [np.zeros(0, dtype=np.int64) for _ in range(5)]
     return Adoptions(*cols)
-
-
-def ris_counts(
-    rng: np.random.Generator,
-    src: np.ndarray,
-    dst: np.ndarray,
-    p: np.ndarray,
-    n: int,
-    n_sets: int,
-    batch: int = 20_000,
-) -> np.ndarray:
-    """How often each user lies in a reverse-reachable set of *another* random root.
-
-    Reverse influence sampling (Borgs et al., SODA 2014) with the batched kernel on the
-    reversed graph: ``n * count[v] / n_sets`` estimates ``spread(v) - 1``. A fallback for
-    the truth tables while the package's engine is unavailable.
-    """
-    indptr, rsrc, order = csr(dst, src, n)
-    P = p[order].reshape(-1, 1)
-    counts = np.zeros(n, dtype=np.int64)
-    done = 0
-    while done < n_sets:
-        b = min(batch, n_sets - done)
-        roots = rng.integers(0, n, b)
-        zero = np.zeros(b, dtype=np.int64)
-        out = simulate(
-            rng, indptr, rsrc, P, root_user=roots, root_topic=zero, root_time=zero,
-            end_time=np.iinfo(np.int64).max // 2, delay_median_us=1.0, delay_sigma=0.0, p_max=1.0,
-        )
-        counts += np.bincount(out.user, minlength=n)
-        done += b
-    return counts

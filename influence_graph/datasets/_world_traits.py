@@ -31,7 +31,7 @@ ARCHETYPES: tuple[str, ...] = ("ordinary", "loud", "quiet", "topic_expert")
 LOUD_RATE = (8.0, 15.0)  # posts per day
 LOUD_PERSUASIVENESS = (0.05, 0.2)
 QUIET_RATE = (0.02, 0.08)
-QUIET_PERSUASIVENESS = (4.0, 6.0)
+QUIET_PERSUASIVENESS = (5.0, 8.0)
 EXPERT_RATE = (0.5, 1.5)
 EXPERT_PERSUASIVENESS = (3.0, 5.0)
 EXPERT_PASSION = 0.95
@@ -118,7 +118,7 @@ def draw_traits(
     rank[order] = np.arange(n)
     taken = np.zeros(n, dtype=bool)
     top20 = np.flatnonzero(rank >= int(0.8 * n))
-    top30 = np.flatnonzero(rank >= int(0.7 * n))
+    top10 = np.flatnonzero(rank >= int(0.9 * n))
     bottom50 = np.flatnonzero(rank < n // 2)
     for topic in range(min(n_experts, T)):
         e = _pick(rng, top20, taken, 1)
@@ -133,7 +133,7 @@ def draw_traits(
         post_mix[u, topic] = 1.0  # regular posts stay on topic; the viral one is planted apart
         persuasiveness[u] = rng.uniform(*EXPERT_PERSUASIVENESS)
         posting_rate[u] = rng.uniform(*EXPERT_RATE)
-    quiet = _pick(rng, top30, taken, max(1, int(round(quiet_share * n))) if quiet_share > 0 else 0)
+    quiet = _pick(rng, top10, taken, max(1, int(round(quiet_share * n))) if quiet_share > 0 else 0)
     archetype[quiet] = "quiet"
     persuasiveness[quiet] = rng.uniform(*QUIET_PERSUASIVENESS, quiet.size)
     posting_rate[quiet] = rng.uniform(*QUIET_RATE, quiet.size)
