@@ -28,7 +28,7 @@ import polars as pl
 from .._validation import bad_param
 from ..exceptions import InputValidationError
 from ._columns import USER_COLUMNS, ColumnPlan, plan_columns
-from ._parse import Check, ref, refine_ts_failures
+from ._parse import Check, Parsed, ref, refine_ts_failures
 from ._sources import RECORD, Source
 from .report import SourceReport
 from .schema import EVENT_SCHEMA
@@ -142,10 +142,15 @@ def _row_checks(
         else pl.lit(0, pl.UInt64)
     )
     refs = {c: ref(plan.source_of[c]) for c in plan.parsed}
+    slow = {c: p for c, p in plan.parsed.items() if p.fallback is not None}
+    pending = [
+        pl.when(pl.col(refs[c]).is_null()).then(pl.col(plan.source_of[c])).alias("__raw" + refs[c])
+        for c in slow
+    ]
     try:
         df = (
             lazy.with_columns(*[p.value.alias(refs[c]) for c, p in plan.parsed.items()])
-            .select(pl.col(RECORD).cast(pl.Int64), *refs.values(), mask.alias(_MASK))
+            .select(pl.col(RECORD).cast(pl.Int64), *refs.values(), mask.alias(_MASK), *pending)
             .rename({v: k for k, v in refs.items()})
             .collect()
         )
@@ -164,6 +169,8 @@ def _row_checks(
             file=src.name,
             hint="look for a quote character inside an unquoted field",
         )
+    for c, p in slow.items():
+        df = _apply_fallback(df, c, plan.source_of[c], p, checks)
     bad = df.filter(pl.col(_MASK) != 0)
     valid = df.filter(pl.col(_MASK) == 0).drop(_MASK)
     if bad.height == 0:
@@ -184,6 +191,37 @@ def _row_checks(
                 )
             )
     return valid, pl.concat(parts)
+
+
+def _apply_fallback(
+    df: pl.DataFrame, canon: str, source: str, parsed: Parsed, checks: list[Check]
+) -> pl.DataFrame:
+    """Convert again, with the full converter, the rows the fast one left null."""
+    pending = "__raw" + ref(source)
+    raw = df[pending]
+    df = df.drop(pending)
+    need = raw.is_not_null()
+    if not need.any():
+        return df
+    assert parsed.fallback is not None
+    idx = need.arg_true()
+    sub = pl.DataFrame({source: raw.gather(idx).cast(pl.String)})
+    sub = sub.with_columns(parsed.fallback.alias(ref(source)))
+    own = [(i, c) for i, c in enumerate(checks) if c.column == source]
+    bits = sub.select(
+        pl.sum_horizontal(
+            [
+                pl.when(c.fails).then(pl.lit(1 << i, pl.UInt64)).otherwise(pl.lit(0, pl.UInt64))
+                for i, c in own
+            ]
+        ).alias("b")
+    )["b"]
+    keep = ((1 << 64) - 1) ^ sum(1 << i for i, _ in own)
+    old = df[_MASK].gather(idx)
+    return df.with_columns(
+        df[canon].scatter(idx, sub[ref(source)]),
+        df[_MASK].scatter(idx, (old & pl.Series([keep], dtype=pl.UInt64)) | bits),
+    )
 
 
 def _flag(df: pl.DataFrame, cond: pl.Expr | pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -242,3 +242,29 @@ def test_gzip_temp_copy_is_removed(tmp_path, monkeypatch):
     with pytest.raises(InputValidationError):
         ig.load_dataset(events=bad)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.csv.gz", "e.csv.gz"]
+
+
+def test_fast_and_full_timestamp_paths_agree(tmp_path):
+    stamps = [
+        "2024-03-01T12:00:00Z",
+        "2024-03-01T14:00:00+02:00",
+        "2024-03-01 12:00:00Z",
+        "2024-03-01T12:00:00.000000Z",
+        "2024-03-01T07:00:00-0500",
+        "2024-03-01T12:00:00+00",
+    ]
+    p = tmp_path / "e.csv"
+    p.write_text(
+        "user,action,timestamp\n" + "".join(f"u{i},post,{t}\n" for i, t in enumerate(stamps))
+    )
+    ds = ig.load_dataset(events=p)
+    assert ds.events["timestamp"].to_list() == [T0] * len(stamps)
+    bad = stamps + ["2024-03-01T12:00:00", "2024-13-01T12:00:00Z", "1990-03-01T12:00:00+01:00"]
+    p.write_text("user,action,timestamp\n" + "".join(f"u{i},post,{t}\n" for i, t in enumerate(bad)))
+    with pytest.raises(InputValidationError) as info:
+        ig.load_dataset(events=p)
+    assert [(f.rule, f.record) for f in info.value.failures] == [
+        ("TS_NAIVE", 7),
+        ("TS_PARSE", 8),
+        ("TS_RANGE", 9),
+    ]
