@@ -349,6 +349,7 @@ def synthetic(
         Share of users planted as loud / quiet (at least one each when > 0).
     n_experts : int, optional
         Number of topic experts, one per topic (default ``n_topics``; at most ``n_topics``).
+        In very small worlds the pools below hold fewer users and fewer are planted.
     viral_boost : float, default 25
         Multiplier of every transmission probability of the experts' viral posts.
     quote_share : float, default 0.1

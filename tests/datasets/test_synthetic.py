@@ -432,3 +432,11 @@ def test_small_worlds_are_consistent(n, seed, n_topics, reciprocity, homophily):
     assert (j["target_user"] == j["parent_user"]).all()
     assert ds.truth.cascades.select("root_post_id", "user").is_duplicated().sum() == 0
     assert (ds.truth.probabilities["p"] <= ds.truth.params["max_probability"]).all()
+
+
+def test_package_attribute_stays_callable_after_importing_the_module():
+    import influence_graph as ig
+    import influence_graph.datasets.synthetic as module  # noqa: F401  (shadows the lazy name)
+
+    ds = ig.datasets.synthetic(30, seed=2)
+    assert ds.events.equals(synthetic(30, seed=2).events)
