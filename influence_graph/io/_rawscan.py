@@ -44,6 +44,10 @@ def _collect_offsets(exc: UnicodeError) -> tuple[str, int]:
 
 codecs.register_error(_HANDLER, _collect_offsets)
 
+#: Bad records whose bytes are kept (for messages and rejects); later ones keep only
+#: their numbers, and the rejects file re-serialises them from their fields.
+MAX_RAW_KEPT = 10_000
+
 _CHUNK = 1 << 24  # 16 MiB of input per step
 _BOM = b"\xef\xbb\xbf"
 _NL = 10
@@ -227,7 +231,8 @@ class _Scanner:
             bad = np.flatnonzero((nf != self.n_fields) & ~b)
             for i in bad:
                 s, e = int(starts[first + i]), int(ends[first + i])
-                raw = bytes(buf[s:e]).rstrip(b"\r")
+                keep = len(self.scan.bad_field_counts) < MAX_RAW_KEPT
+                raw = bytes(buf[s:e]).rstrip(b"\r") if keep else b""
                 self.scan.bad_field_counts.append(
                     BadRecord(int(recs[i]), int(s_lines[i]), int(nf[i]), raw)
                 )

@@ -95,7 +95,8 @@ def rejects_frame(out: Outcome) -> pl.DataFrame:
     scan = out.source.scan
     if scan is not None:
         for b in list(scan.bad_encoding) + list(scan.bad_field_counts):
-            texts.setdefault(b.record, b.raw.decode("utf-8", errors="replace"))
+            if b.raw:
+                texts.setdefault(b.record, b.raw.decode("utf-8", errors="replace"))
     raw = out.raw
     if raw is not None and raw.height:
         texts_raw = csv_text(raw.drop(RECORD), out.source.separator)
