@@ -292,27 +292,22 @@ def structural_metrics(
 def _probability_csr(
     probabilities: pl.DataFrame, users: Sequence[str] | pl.Series | pl.DataFrame | None
 ) -> tuple[pl.Series, np.ndarray, np.ndarray, np.ndarray]:
-    """Validate a probability table and return (users, indptr, targets, p) by source."""
-    from .diffusion.probabilities import validate_probabilities
+    """Validate a probability table and return (users, indptr, targets, p) by source.
 
-    table = validate_probabilities(probabilities, what="probabilities")
-    table = table.filter(pl.col("source") != pl.col("target"))
-    if users is None:
-        universe = _universe(table)
-    else:
-        if isinstance(users, pl.DataFrame):
-            users = users["user"]
-        universe = pl.Series("user", list(users) if not isinstance(users, pl.Series) else users, dtype=pl.String)
-        if universe.n_unique() != universe.len():
-            raise bad_param("users", "<duplicates>", "hold each user once")
-        universe = universe.sort()
-    src, tgt = _codes(universe, table)
-    p = table["p"].to_numpy().astype(np.float64)
-    order = np.lexsort((tgt, src))
-    src, tgt, p = src[order], tgt[order], p[order]
-    indptr = np.zeros(universe.len() + 1, dtype=np.int64)
-    np.cumsum(np.bincount(src, minlength=universe.len()), out=indptr[1:])
-    return universe, indptr, tgt.astype(np.int64), p
+    Uses the diffusion engine's :func:`~influence_graph.diffusion.to_probability_graph`,
+    so viral centrality accepts and rejects exactly the tables ``expected_spread`` does.
+    """
+    from .diffusion._csr import to_probability_graph
+
+    if isinstance(users, pl.DataFrame):
+        users = users["user"]
+    g = to_probability_graph(probabilities, users=users)
+    return (
+        g.users,
+        np.asarray(g.out_indptr, dtype=np.int64),
+        np.asarray(g.out_indices, dtype=np.int64),
+        np.asarray(g.out_p, dtype=np.float64),
+    )
 
 
 def spectral_radius(
@@ -329,7 +324,7 @@ def spectral_radius(
     probabilities : polars.DataFrame
         ``source``, ``target``, ``p`` (validated as in :func:`viral_centrality`).
     users : sequence of str, optional
-        Universe (isolated users do not change the value).
+        Extra users (isolated users do not change the value).
     beta : float
         Multiplier of every p.
 
@@ -363,7 +358,7 @@ def spectral_radius(
     a = sp.csr_matrix((beta * p, tgt, indptr), shape=(n, n))
     a.eliminate_zeros()
     # ρ(A) is the largest ρ over the strongly connected components (block-triangular form);
-    # singletons carry no cycle (self-loops were dropped), so a DAG gives 0.
+    # singletons carry no cycle (self-loops are refused), so a DAG gives 0.
     n_comp, label = connected_components(a, directed=True, connection="strong")
     sizes = np.bincount(label, minlength=n_comp)
     best = 0.0
@@ -506,10 +501,11 @@ def viral_centrality(
     Parameters
     ----------
     probabilities : polars.DataFrame
-        ``source``, ``target``, ``p``: IC transmission probabilities (validated:
-        p in [0, 1], no NaN, no duplicate edge). Self-loops are ignored.
+        ``source``, ``target``, ``p``: IC transmission probabilities, validated as by
+        :func:`influence_graph.expected_spread` (one shared check: p in [0, 1], no NaN,
+        no duplicate edge, no self-loop).
     users : sequence of str, polars.Series or DataFrame with ``user``, optional
-        The user universe (users without edges score 0). Defaults to the endpoints.
+        Users to include besides the edge endpoints (users without edges score 0).
     beta : float
         Multiplier of every p (the reference's ``beta``); β·max(p) must be ≤ 1.
     tol : float or None
@@ -536,7 +532,7 @@ def viral_centrality(
     Raises
     ------
     InputValidationError
-        Bad probabilities (``P_RANGE``, ``P_NAN``, ``DUP_EDGE_CONFLICT``, …) or
+        Bad probabilities (``P_RANGE``, ``P_NAN``, ``DUP_EDGE``, ``SELF_LOOP``, …) or
         parameters (``BAD_PARAM``).
 
     Examples

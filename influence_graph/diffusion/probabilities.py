@@ -90,9 +90,13 @@ def validate_probabilities(
         1-based ``record`` = row number: ``MISSING_COLUMN``; ``ID_TYPE`` (ids that are
         not strings); ``P_TYPE`` (non-numeric p); ``ID_MISSING`` (null id);
         ``P_MISSING`` (null p); ``P_NAN``; ``P_RANGE`` (p < 0, p > 1 or ±inf);
-        ``DUP_EDGE_CONFLICT`` (a (source, target) pair on more than one row, whether
-        the copies agree or not); ``LT_WEIGHT_SUM`` (model ``"lt"``: the in-weights of
-        a user sum above 1, naming the user and the sum).
+        ``SELF_LOOP`` (source == target); ``DUP_EDGE_CONFLICT`` (a (source, target)
+        pair on several rows with different p) or ``DUP_EDGE`` (identical copies:
+        still an error here — deduplicating is the reader's job); ``LT_WEIGHT_SUM``
+        (model ``"lt"``: the in-weights of a user sum above 1, naming the user and
+        the sum). The rules and codes are those of the diffusion engine's own check
+        (:func:`influence_graph.diffusion.to_probability_graph`), except that the
+        engine reports every duplicate as ``DUP_EDGE``.
 
     Examples
     --------
@@ -129,7 +133,8 @@ def validate_probabilities(
         ("P_MISSING", p.is_null(), "p is missing"),
         ("P_NAN", p.is_nan(), "p is NaN"),
         ("P_RANGE", p.is_not_nan() & ((p < 0) | (p > 1)), "is not a probability in [0, 1]"),
-        ("DUP_EDGE_CONFLICT", pl.struct("source", "target").is_duplicated(), "edge appears on more than one row"),
+        ("SELF_LOOP", pl.col("source") == pl.col("target"), "self-loop (source == target) cannot change any spread; drop it"),
+        ("DUP_EDGE", pl.struct("source", "target").is_duplicated(), "edge appears on more than one row"),
     ]
     failures: list[Failure] = []
     counts: dict[str, int] = {}
@@ -137,14 +142,19 @@ def validate_probabilities(
         bad = t.filter(cond.fill_null(False))
         if bad.height:
             counts[rule] = bad.height
-            if rule == "DUP_EDGE_CONFLICT":
+            if rule == "DUP_EDGE":
+                # conflicting copies: DUP_EDGE_CONFLICT (RELIABILITY B11); identical: DUP_EDGE
+                del counts[rule]
                 conflict = bad.group_by("source", "target").agg(pl.col("p").n_unique().alias("k"))
-                bad = bad.join(conflict, on=["source", "target"])
-                for row in bad.head(50).iter_rows(named=True):
-                    kind = "with conflicting p" if row["k"] > 1 else "(identical copies)"
-                    failures.append(_fail(rule, what, row, f"{message} {kind}", value=row["p"]))
+                bad = bad.join(conflict, on=["source", "target"]).sort("_record")
+                for row in bad.iter_rows(named=True):
+                    sub = "DUP_EDGE_CONFLICT" if row["k"] > 1 else "DUP_EDGE"
+                    counts[sub] = counts.get(sub, 0) + 1
+                    if len(failures) < 50:
+                        kind = "with conflicting p" if row["k"] > 1 else "(identical copies)"
+                        failures.append(_fail(sub, what, row, f"{message} {kind}", value=row["p"]))
             else:
-                col = "p" if rule.startswith("P_") else ("source" if rule == "ID_MISSING" else "p")
+                col = {"ID_MISSING": "source", "SELF_LOOP": "target"}.get(rule, "p")
                 failures += [_fail(rule, what, r, message, column=col, value=r["p"]) for r in bad.head(50).iter_rows(named=True)]
     if not failures and model == "lt":
         sums = t.group_by("target").agg(pl.col("p").sum().alias("total"), pl.col("_record").min())

@@ -305,9 +305,17 @@ def test_validate_duplicates_conflicting_or_identical():
     with pytest.raises(InputValidationError) as err:
         validate_probabilities(t)
     e = err.value
-    assert e.rule == "DUP_EDGE_CONFLICT" and e.counts == {"DUP_EDGE_CONFLICT": 4}
-    assert [f.record for f in e.failures] == [1, 2, 3, 4]
+    assert e.rule == "DUP_EDGE_CONFLICT" and e.counts == {"DUP_EDGE_CONFLICT": 2, "DUP_EDGE": 2}
+    assert [(f.rule, f.record) for f in e.failures] == [
+        ("DUP_EDGE_CONFLICT", 1), ("DUP_EDGE_CONFLICT", 2), ("DUP_EDGE", 3), ("DUP_EDGE", 4)
+    ]
     assert "conflicting" in e.failures[0].message and "identical" in e.failures[2].message
+
+
+def test_validate_rejects_self_loops():
+    with pytest.raises(InputValidationError) as err:
+        validate_probabilities(_prob([("a", "b", 0.5), ("c", "c", 0.5)]))
+    assert (err.value.rule, err.value.record, err.value.column) == ("SELF_LOOP", 2, "target")
 
 
 def test_validate_lists_every_failure_with_counts():
@@ -315,6 +323,7 @@ def test_validate_lists_every_failure_with_counts():
     with pytest.raises(InputValidationError) as err:
         validate_probabilities(t)
     assert err.value.counts == {"P_RANGE": 2, "P_NAN": 1, "DUP_EDGE_CONFLICT": 2}
+    assert sum(err.value.counts.values()) == 5
 
 
 def test_validate_missing_ids_columns_and_types():
