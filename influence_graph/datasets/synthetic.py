@@ -165,6 +165,14 @@ class SyntheticTruth:
     _edge_prob: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
     _memo: dict[Any, pl.DataFrame] = field(default_factory=dict, repr=False)
 
+    def __repr__(self) -> str:
+        counts = dict(self.users.group_by("archetype").len().iter_rows())
+        planted = ", ".join(f"{counts.get(a, 0):,} {a}" for a in ("loud", "quiet", "topic_expert"))
+        return (
+            f"SyntheticTruth({self.users.height:,} users ({planted}), {len(self.topics)} topics, "
+            f"{self.probabilities.height:,} follower edges, {self.posts.height:,} posts)"
+        )
+
     def _topic_index(self, topic: str) -> int:
         if topic not in self.topics:
             raise bad_param("topic", topic, "be one of " + ", ".join(repr(t) for t in self.topics))
@@ -472,6 +480,8 @@ def synthetic(
     >>> t.probabilities.columns, t.cascades.columns
     (['source', 'target', 'p'],
      ['post_id', 'user', 'action', 'root_post_id', 'parent_post_id', 'depth'])
+    >>> t
+    SyntheticTruth(300 users (3 loud, 3 quiet, 8 topic_expert), 8 topics, ... posts)
     >>> viral = t.posts.filter("viral")
     >>> viral.height == t.users.filter(pl.col("archetype") == "topic_expert").height
     True
