@@ -440,3 +440,16 @@ def test_package_attribute_stays_callable_after_importing_the_module():
 
     ds = ig.datasets.synthetic(30, seed=2)
     assert ds.events.equals(synthetic(30, seed=2).events)
+
+
+def test_truth_spread_is_reproducible_and_topic_tables_are_consistent():
+    a, b = synthetic(150, seed=8, spread_rel_error=0.2), synthetic(150, seed=8, spread_rel_error=0.2)
+    assert a.truth.spread.equals(b.truth.spread)
+    ts = a.truth.topic_spread
+    assert ts.height == 150 * len(a.truth.topics)
+    ps = a.truth.post_spread
+    assert ps["user"].to_list() == a.users["user"].to_list()
+    lo = ts.group_by("user").agg(pl.col("spread").min()).sort("user")["spread"]
+    hi = ts.group_by("user").agg(pl.col("spread").max()).sort("user")["spread"]
+    # a post's expected size mixes its author's per-topic spreads
+    assert ((ps["post_spread"] >= lo - 1e-9) & (ps["post_spread"] <= hi + 1e-9)).all()
