@@ -171,6 +171,7 @@ def _normalization_notes(sources: list[Source], form: str) -> tuple[list[str], d
     if not raw:
         return [], {}
     ids = pl.concat(raw).drop_nulls().unique()
+    ids = ids.filter(ids != "")
     frame = pl.DataFrame({"raw": ids, "norm": ids.str.normalize(form)})  # type: ignore[arg-type]
     groups = (
         frame.group_by("norm")
