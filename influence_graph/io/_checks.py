@@ -379,12 +379,12 @@ def _follow_rules(df: pl.DataFrame) -> tuple[pl.DataFrame, Counter, Counter]:
     return df, dedup, filt
 
 
-def _user_rules(df: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, Counter]:
+def _user_rules(df: pl.DataFrame, src: Source) -> tuple[pl.DataFrame, pl.DataFrame, Counter]:
     dedup: Counter[str] = Counter()
     cols = [c for c in df.columns if c != RECORD]
     df, hit = _flag(df, _exact_duplicates(df, cols, _candidates(df, ["user"])))
     dedup["DUP_USER"] += hit.height
-    df, fails = _conflicts(df, "user", "DUP_USER_CONFLICT", "user", "user")
+    df, fails = _conflicts(df, "user", "DUP_USER_CONFLICT", "user", src_col(src, "user"))
     return df, fails, dedup
 
 
@@ -465,7 +465,7 @@ def check_source(
         dedup += d
         filt += f
     else:
-        valid, cross, d = _user_rules(valid)
+        valid, cross, d = _user_rules(valid, src)
         dedup += d
     failures = pl.concat([scan_fails, row_fails, cross]).sort(
         [RECORD, "order"], maintain_order=True

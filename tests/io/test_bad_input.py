@@ -449,3 +449,12 @@ def test_sha256_provenance(tmp_path):
     p = write(tmp_path, GOOD)
     ds = ig.load_dataset(events=p)
     assert ds.provenance["sha256"] == {str(p): hashlib.sha256(p.read_bytes()).hexdigest()}
+
+
+def test_column_map_names_the_source_column_in_errors(tmp_path):
+    users = write(tmp_path, ["alice,x", "alice,y"], header="id,field", name="users.csv")
+    err = strict_error(users=users, column_map={"id": "user"})
+    assert (err.rule, err.record, err.column, err.value) == ("DUP_USER_CONFLICT", 1, "id", "alice")
+    events = write(tmp_path, ["alice,post,soon"], header="who,action,when", name="ev.csv")
+    err = strict_error(events=events, column_map={"who": "user", "when": "timestamp"})
+    assert (err.rule, err.record, err.column, err.value) == ("TS_PARSE", 1, "when", "soon")
