@@ -55,8 +55,10 @@ def _check(name: str, tmp_path: Path) -> None:
     nb, seconds = run_notebook(NOTEBOOKS / f"{name}.py", tmp_path)
     assert image_outputs(nb) >= 3, "every notebook page must show its figures"
     limit = TIME_LIMIT_S.get(name)
-    if limit is not None:
+    # the time limit is for CI's 2 dedicated cores; a shared developer machine only reports
+    if limit is not None and os.environ.get("CI", "").lower() == "true":
         assert seconds < limit, f"{name} took {seconds:.0f} s (limit {limit} s)"
+    print(f"{name}: {seconds:.0f} s")
 
 
 def test_every_notebook_is_tested():
