@@ -48,7 +48,7 @@ def make_events_csv(path, n: int = N, seed: int = 0) -> None:
     frame.write_csv(path)
 
 
-def best_of(f, k: int = 3) -> float:
+def best_of(f, k: int = 2) -> float:
     times = []
     for _ in range(k):
         t = time.perf_counter()
