@@ -49,6 +49,8 @@ __all__ = [
 CHANNELS: tuple[str, ...] = ("retweet", "quote", "reply", "mention")
 #: Default channel weights: every channel counts the same (one event = weight 1).
 DEFAULT_CHANNEL_WEIGHTS: Mapping[str, float] = {c: 1.0 for c in CHANNELS}
+#: Strength (in posts) of the ``prior="empirical"`` Beta prior of learned probabilities.
+EMPIRICAL_PRIOR_POSTS = 20.0
 
 
 def check_weights(
@@ -249,6 +251,7 @@ def channel_ablation(
     platforms: Sequence[str] | None = None,
     probabilities: str = "learned",
     graph: str = "engagement",
+    prior: tuple[float, float] | str | None = None,
     model: str = "ic",
     rel_error: float = 0.1,
     top_k: int | None = 100,
@@ -275,6 +278,8 @@ def channel_ablation(
         ``method`` of :func:`influence_graph.edge_probabilities` (``"learned"``).
     graph : str
         Graph the probabilities are put on (``"engagement"``).
+    prior : (float, float), "empirical" or None
+        Beta prior of ``learned`` probabilities (None: the estimator's default).
     model, rel_error, top_k, max_seconds, seed, n_jobs
         Passed to :func:`influence_graph.expected_spread`.
 
@@ -314,7 +319,7 @@ def channel_ablation(
     users = ds.user_ids
 
     def run(d: Dataset) -> tuple[pl.DataFrame, int]:
-        probs = _probabilities(d, probabilities, graph, seed)
+        probs = _probabilities(d, probabilities, graph, seed, prior)
         res = expected_spread(
             probs, users=users, model=model, rel_error=rel_error, top_k=top_k,
             max_seconds=max_seconds, seed=seed, n_jobs=n_jobs,
@@ -377,12 +382,29 @@ def channel_ablation(
     return ChannelAblation(users=users_tab.sort("left_out", "user"), summary=summ)
 
 
-def _probabilities(ds: Dataset, method: str, graph: str, seed: SeedLike) -> pl.DataFrame:
-    """Edge probabilities of ``ds`` on ``graph`` (an empty table when there are no edges)."""
+def _probabilities(
+    ds: Dataset, method: str, graph: str, seed: SeedLike, prior: tuple[float, float] | str | None = None
+) -> pl.DataFrame:
+    """Edge probabilities of ``ds`` on ``graph``: source, target, p.
+
+    ``prior`` (``learned`` only): a Beta (a, b) pair, ``None`` for the estimator's
+    default, or ``"empirical"``: the pooled adoption rate r = Σ A_{u→v} / Σ A_u over
+    edges with evidence, worth :data:`EMPIRICAL_PRIOR_POSTS` posts, i.e.
+    (r·20, (1 − r)·20) — a prior whose mean is what the data show on average.
+    """
     from .diffusion.probabilities import edge_probabilities
 
     if method == "given":
-        return edge_probabilities(ds, "given")
-    probs = edge_probabilities(ds, method, graph=graph, seed=seed)
-    return probs.select("source", "target", "p")
-
+        return edge_probabilities(ds, "given").select("source", "target", "p")
+    if method != "learned" or prior is None:
+        return edge_probabilities(ds, method, graph=graph, seed=seed).select("source", "target", "p")
+    if isinstance(prior, str):
+        if prior != "empirical":
+            raise bad_param("prior", prior, "be a pair (a, b), None or 'empirical'")
+        first = edge_probabilities(ds, "learned", graph=graph)
+        ev = first.filter(pl.col("posts") > 0)
+        n = float(ev["posts"].sum()) if ev.height else 0.0
+        rate = float(ev["engagements"].sum()) / n if n > 0 else 0.1
+        rate = min(max(rate, 1e-4), 0.5)
+        prior = (rate * EMPIRICAL_PRIOR_POSTS, (1.0 - rate) * EMPIRICAL_PRIOR_POSTS)
+    return edge_probabilities(ds, "learned", graph=graph, prior=prior).select("source", "target", "p")

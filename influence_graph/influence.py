@@ -50,6 +50,7 @@ def influence(
     *,
     graph: str = "engagement",
     probabilities: str = "learned",
+    prior: tuple[float, float] | str | None = None,
     spread: bool = True,
     model: str = "ic",
     rel_error: float = 0.05,
@@ -78,6 +79,12 @@ def influence(
     probabilities : {"learned", "weighted_cascade", "constant", "trivalency", "given"}
         How edge probabilities are obtained (:func:`influence_graph.edge_probabilities`);
         ``"given"`` uses the data set's measured table (Congress).
+    prior : (float, float), "empirical" or None
+        Beta prior of ``learned`` probabilities: None for the estimator's default
+        (mean 0.1, worth 10 posts), a pair (a, b), or ``"empirical"`` (the pooled
+        adoption rate of the data, worth 20 posts; see
+        :func:`influence_graph.channels._probabilities`). On a follower graph, where
+        most edges carry no evidence, the prior mean decides the spread's scale.
     spread : bool
         Compute expected spread (the slow part); False leaves those columns null.
     model, rel_error, confidence, top_k, max_seconds, n_jobs
@@ -174,7 +181,7 @@ def influence(
         viral = probabilities == "given" or ds.n_users <= VIRAL_AUTO_MAX_USERS
     probs = None
     if viral or spread:
-        probs = _probabilities(d, probabilities, graph, seed)
+        probs = _probabilities(d, probabilities, graph, seed, prior)
     if viral:
         from .structural import viral_centrality
 

@@ -1,0 +1,353 @@
+"""Predictive validity: does a measure learned on the past predict content moving later?
+
+Every metric (expected spread, structural baselines, observed counts, activity) is
+computed on the log *before* a time split; two targets are measured *after* it:
+
+- ``mean_cascade_size``: the user's mean cascade size per post after the split (1 +
+  adopters, over posts made after the split; the ability to move content). When the
+  log has no post rows (Higgs) a post is not observable, so each (user, UTC day) on
+  which the user acted or was engaged with stands for one piece of content: the
+  target is the mean over those days of 1 + the distinct users who retweeted or quoted
+  the user that day.
+- ``total_engagement``: retweets, quotes, replies and mentions received after the
+  split (volume, where activity is expected to do well).
+
+Scores per (target, metric): Spearman correlation with a bootstrap interval over users
+(seeded), precision of the top-k, and, for ``spread`` on ``mean_cascade_size`` (the one
+metric that predicts that quantity), the calibration slope and ratio of observed on
+expected (Bakshy et al. 2011 asked this of past influence).
+
+Examples
+--------
+>>> import influence_graph as ig
+>>> ds = ig.datasets.synthetic(n_users=300, seed=1)
+>>> pv = predictive_validity(ds, metrics=["spread", "actions"], n_boot=50, seed=0)
+>>> pv.columns[:6]
+['target', 'metric', 'n', 'spearman', 'spearman_low', 'spearman_high']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import datetime, timezone
+
+import numpy as np
+import polars as pl
+
+from ._rng import SeedLike, as_generator, as_seed_sequence
+from ._validation import bad_param, check_int, check_number
+from .dataset import Dataset
+
+__all__ = ["predictive_validity", "split_dataset", "future_targets", "TARGETS", "DEFAULT_METRICS"]
+
+#: Targets measured after the split.
+TARGETS: tuple[str, ...] = ("mean_cascade_size", "total_engagement")
+#: Metrics scored by default (those all-null on a data set are skipped).
+DEFAULT_METRICS: tuple[str, ...] = (
+    "spread",
+    "viral_centrality",
+    "pagerank",
+    "out_degree",
+    "out_strength",
+    "coreness",
+    "unique_engagers",
+    "total_engagement",
+    "retweets_received",
+    "mean_cascade_size",
+    "actions",
+    "posts",
+    "followers",
+)
+_ACTIVITY = ("posts", "actions", "active_days", "followers", "retweets_made")
+
+
+def _split_time(ds: Dataset, split: datetime | float) -> datetime:
+    ts = ds.events["timestamp"]
+    if ts.len() == 0:
+        raise bad_param("ds", "<no events>", "have events to split")
+    lo, hi = ts.min(), ts.max()
+    if isinstance(split, datetime):
+        if split.tzinfo is None:
+            raise bad_param("split", split, "be a timezone-aware datetime (UTC) or a fraction in (0, 1)")
+        t = split.astimezone(timezone.utc)
+        if not (lo < t <= hi):
+            raise bad_param("split", split, f"fall inside the log ({lo} .. {hi})")
+        return t
+    f = check_number("split", split, low=0.0, high=1.0, low_open=True, high_open=True)
+    return lo + (hi - lo) * f  # type: ignore[operator]
+
+
+def split_dataset(ds: Dataset, split: datetime | float) -> tuple[Dataset, Dataset, datetime]:
+    """The log before and after ``split`` (a UTC datetime or a fraction of the time span).
+
+    Both halves keep the whole user universe. Follow links with a ``since`` after the
+    split are dropped from the first half.
+
+    Returns
+    -------
+    before, after : Dataset
+    split_time : datetime
+    """
+    t = _split_time(ds, split)
+    before_ev = ds.events.filter(pl.col("timestamp") < t)
+    after_ev = ds.events.filter(pl.col("timestamp") >= t)
+    follows = ds.follows
+    if follows is not None:
+        follows = follows.filter(pl.col("since").is_null() | (pl.col("since") < t))
+    before = dataclasses.replace(ds, events=before_ev, follows=follows)
+    after = dataclasses.replace(ds, events=after_ev)
+    return before, after, t
+
+
+def future_targets(
+    ds: Dataset, split_time: datetime, *, cascade_actions=("retweet", "quote"), min_posts: int = 1
+) -> pl.DataFrame:
+    """The two targets per user, measured on events at or after ``split_time``.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``user``; ``mean_cascade_size`` (Float64, users per post; null for users with
+        fewer than ``min_posts`` posts after the split, or with no active day when
+        posts are unknown);
+        ``total_engagement`` (Int64, engagements received after the split);
+        ``target_basis`` (String: ``"posts"`` or ``"active_days"``).
+    """
+    from .cascades import cascades
+    from .observed import received_counts
+
+    after = ds.events.filter(pl.col("timestamp") >= split_time)
+    users = ds.user_ids
+    eng = received_counts(after, users).select("user", "total_engagement")
+    posts_known = bool((ds.events["action"].cast(pl.String) == "post").any())
+    if posts_known:
+        casc = cascades(ds, actions=cascade_actions).cascades.filter(
+            pl.col("root_logged"), pl.col("root_time") >= split_time
+        )
+        size = (
+            casc.group_by(user="root_user")
+            .agg(mean_cascade_size=pl.col("size").mean().cast(pl.Float64), _np=pl.len())
+            .filter(pl.col("_np") >= min_posts)
+            .drop("_np")
+        )
+        basis = "posts"
+    else:
+        acts = list(cascade_actions)
+        day = pl.col("timestamp").dt.date()
+        adopt = after.filter(
+            pl.col("action").cast(pl.String).is_in(acts),
+            pl.col("target_user").is_not_null(),
+            pl.col("target_user") != pl.col("user"),
+        ).group_by(user="target_user", day=day).agg(_n=pl.col("user").n_unique())
+        active = pl.concat(
+            [after.select("user", day=day), after.drop_nulls("target_user").select(user="target_user", day=day)]
+        ).unique()
+        size = (
+            active.join(adopt, on=["user", "day"], how="left")
+            .group_by("user")
+            .agg(mean_cascade_size=(1 + pl.col("_n").fill_null(0)).mean().cast(pl.Float64))
+        )
+        basis = "active_days"
+    out = users.to_frame().join(size, on="user", how="left").join(eng, on="user", how="left")
+    return out.with_columns(target_basis=pl.lit(basis)).select(
+        "user", "mean_cascade_size", "total_engagement", "target_basis"
+    )
+
+
+def _ranks(x: np.ndarray) -> np.ndarray:
+    from scipy.stats import rankdata
+
+    return rankdata(x, axis=-1)
+
+
+def _pearson_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    a = a - a.mean(axis=-1, keepdims=True)
+    b = b - b.mean(axis=-1, keepdims=True)
+    den = np.sqrt((a * a).sum(axis=-1) * (b * b).sum(axis=-1))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, (a * b).sum(axis=-1) / den, np.nan)
+
+
+def _score(
+    x: np.ndarray, y: np.ndarray, *, k: int, boot: np.ndarray, alpha: float
+) -> tuple[float, float, float, float]:
+    """Spearman, its percentile bootstrap interval, and precision@k."""
+    rho = float(_pearson_rows(_ranks(x), _ranks(y)))
+    xb, yb = x[boot], y[boot]
+    rb = _pearson_rows(_ranks(xb), _ranks(yb))
+    rb = rb[np.isfinite(rb)]
+    lo, hi = (np.quantile(rb, [alpha / 2, 1 - alpha / 2]) if rb.size else (np.nan, np.nan))
+    kk = min(k, len(x))
+    # ties at the cut are broken by user order (stable sort), the same for every metric
+    top_x = set(np.argsort(-x, kind="stable")[:kk].tolist())
+    top_y = set(np.argsort(-y, kind="stable")[:kk].tolist())
+    prec = len(top_x & top_y) / kk if kk else float("nan")
+    return rho, float(lo), float(hi), prec
+
+
+def predictive_validity(
+    ds: Dataset,
+    *,
+    split: datetime | float = 0.5,
+    metrics: Sequence[str] | None = None,
+    targets: Sequence[str] = TARGETS,
+    k: int = 100,
+    n_boot: int = 200,
+    confidence: float = 0.95,
+    graph: str | None = None,
+    probabilities: str = "learned",
+    prior: tuple[float, float] | str | None = "empirical",
+    rel_error: float = 0.1,
+    top_k: int | None = 100,
+    min_activity: int = 1,
+    min_posts: int = 1,
+    seed: SeedLike = None,
+    n_jobs: int | None = None,
+) -> pl.DataFrame:
+    """Score how well each metric learned before ``split`` predicts each target after it.
+
+    Parameters
+    ----------
+    ds : Dataset
+    split : datetime or float
+        UTC datetime inside the log, or a fraction of its time span (0.5 = mid-window).
+    metrics : sequence of str, optional
+        Columns of :func:`influence_graph.influence` or :func:`influence_graph.activity`
+        computed on the log before the split; default :data:`DEFAULT_METRICS` (metrics
+        that are null for every user, e.g. ``posts`` on Higgs, are skipped). Every
+        metric is read as "higher = more influential"; users without a value (no past
+        cascade, …) rank lowest.
+    targets : sequence of str
+        Subset of :data:`TARGETS`.
+    k : int
+        Size of the top sets of ``precision_at_k``.
+    n_boot : int
+        Bootstrap resamples of users for the Spearman interval.
+    confidence : float
+        Level of the interval.
+    graph : str, optional
+        Graph of the probabilities and baselines: default ``"follower"`` when the data
+        set has one, else ``"engagement"``.
+    probabilities : str
+        Method of :func:`influence_graph.edge_probabilities`, learned on the first half.
+    prior : (float, float), "empirical" or None
+        Beta prior of learned probabilities (:func:`influence_graph.influence`);
+        default ``"empirical"``: mean = the pooled adoption rate of the first half.
+    min_posts : int
+        With posts known, a user's ``mean_cascade_size`` target needs at least this
+        many posts after the split (a mean over one post is mostly noise).
+    rel_error, top_k
+        Precision target of the expected spread.
+    min_activity : int
+        A user is scored when they had at least this many events (as actor or target)
+        before the split — the users the metrics could know about.
+    seed : int, SeedSequence, Generator or None
+        Seeds the spread estimator and the bootstrap (separate streams).
+    n_jobs : int or None
+        Threads of the spread estimator.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per (target, metric):
+
+        - ``target`` (String), ``metric`` (String)
+        - ``n`` (Int64): users scored (known before the split, target defined after)
+        - ``spearman`` (Float64, −1..1, higher = better prediction), ``spearman_low``,
+          ``spearman_high`` (Float64): percentile bootstrap interval over users
+        - ``precision_at_k`` (Float64, 0..1): share of the metric's top-k users that are
+          in the target's top-k
+        - ``k`` (Int64)
+        - ``calibration_slope`` (Float64): OLS slope of observed target on the metric
+          (1 = calibrated), only for ``spread`` on ``mean_cascade_size``; else null
+        - ``calibration_ratio`` (Float64): mean observed / mean expected for the same
+          pair; else null
+        - ``target_basis`` (String): ``"posts"`` or ``"active_days"`` (module docstring)
+        - ``split_time`` (Datetime UTC)
+
+    Raises
+    ------
+    InputValidationError
+        Bad split, unknown metric or target, bad ``k``/``n_boot``.
+
+    References
+    ----------
+    Bakshy, Hofman, Mason & Watts (2011), "Everyone's an influencer: quantifying
+    influence on Twitter", WSDM.
+    """
+    from .activity import activity
+    from .influence import influence
+
+    for t in targets:
+        if t not in TARGETS:
+            raise bad_param("targets", t, "name only " + ", ".join(map(repr, TARGETS)))
+    k = check_int("k", k, low=1)  # type: ignore[assignment]
+    n_boot = check_int("n_boot", n_boot, low=10)  # type: ignore[assignment]
+    confidence = check_number("confidence", confidence, low=0, high=1, low_open=True, high_open=True)  # type: ignore[assignment]
+    before, _after, t = split_dataset(ds, split)
+    if graph is None:
+        graph = "follower" if before.follows is not None else "engagement"
+    ss = as_seed_sequence(seed)
+    spread_seed, boot_seed = ss.spawn(2)
+    want = list(metrics) if metrics is not None else list(DEFAULT_METRICS)
+    inf = influence(
+        before, graph=graph, probabilities=probabilities, prior=prior, spread="spread" in want, rel_error=rel_error,
+        top_k=top_k, viral=None if "viral_centrality" in want else False, seed=spread_seed, n_jobs=n_jobs,
+    )
+    act = activity(before).select("user", *[c for c in _ACTIVITY if c != "posts"])
+    table = inf.join(act, on="user", how="left")
+    for m in want:
+        if m not in table.columns:
+            raise bad_param("metrics", m, "name columns of influence() or activity()")
+    if metrics is None:
+        want = [m for m in want if table[m].null_count() < table.height]
+    known = pl.concat(
+        [before.events.select("user"), before.events.drop_nulls("target_user").select(user="target_user")]
+    ).group_by("user").agg(_n=pl.len())
+    min_posts = check_int("min_posts", min_posts, low=1)  # type: ignore[assignment]
+    fut = future_targets(ds, t, min_posts=min_posts).rename({tg: f"_y_{tg}" for tg in TARGETS})
+    data = (
+        table.join(known, on="user", how="left")
+        .filter(pl.col("_n").fill_null(0) >= min_activity)
+        .join(fut, on="user", how="left")
+    )
+    alpha = 1.0 - float(confidence)
+    rng = as_generator(boot_seed)
+    rows = []
+    basis = fut["target_basis"][0] if fut.height else None
+    for target in targets:
+        sub = data.filter(pl.col(f"_y_{target}").is_not_null())
+        n = sub.height
+        y = sub[f"_y_{target}"].cast(pl.Float64).to_numpy()
+        boot = rng.integers(0, max(n, 1), size=(n_boot, n)) if n else np.zeros((n_boot, 0), dtype=np.int64)
+        for m in want:
+            x = sub[m].cast(pl.Float64).fill_nan(None).to_numpy().astype(np.float64)
+            finite = np.isfinite(x)
+            x = np.where(finite, x, x[finite].min() - 1.0 if finite.any() else 0.0)
+            if n >= 3:
+                rho, lo, hi, prec = _score(x, y, k=k, boot=boot, alpha=alpha)
+            else:
+                rho = lo = hi = prec = float("nan")
+            slope = ratio = None
+            if m == "spread" and target == "mean_cascade_size" and n >= 3:
+                xc = x - x.mean()
+                den = float((xc * xc).sum())
+                slope = float((xc * (y - y.mean())).sum() / den) if den > 0 else None
+                ratio = float(y.mean() / x.mean()) if x.mean() > 0 else None
+            rows.append(
+                {"target": target, "metric": m, "n": n, "spearman": rho, "spearman_low": lo,
+                 "spearman_high": hi, "precision_at_k": prec, "k": min(k, n),
+                 "calibration_slope": slope, "calibration_ratio": ratio}
+            )
+    schema = {
+        "target": pl.String, "metric": pl.String, "n": pl.Int64, "spearman": pl.Float64,
+        "spearman_low": pl.Float64, "spearman_high": pl.Float64, "precision_at_k": pl.Float64,
+        "k": pl.Int64, "calibration_slope": pl.Float64, "calibration_ratio": pl.Float64,
+    }
+    out = pl.DataFrame(rows, schema=schema)
+    return out.with_columns(
+        pl.col("spearman", "spearman_low", "spearman_high", "precision_at_k").fill_nan(None),
+        target_basis=pl.lit(basis, pl.String),
+        split_time=pl.lit(t, pl.Datetime("us", "UTC")),
+    )
