@@ -219,8 +219,9 @@ def load_dataset(
     Each source is a path to a CSV (``.csv``, any separator), gzip CSV (``.gz``) or
     Parquet (``.parquet``/``.pq``) file, or a polars DataFrame/LazyFrame. CSV columns
     are read as strings, then parsed: ids stay opaque strings (``"007" != "7"``, ids of
-    2**64 round-trip byte-exact), timestamps are ISO 8601 with ``Z`` or an offset and
-    converted to UTC, ``topics`` is one ``;``-separated field. Files are scanned lazily
+    2**64 round-trip byte-exact), timestamps are ISO 8601 date-times with seconds (a
+    fraction optional) and ``Z`` or an offset, converted to UTC, ``topics`` is one
+    ``;``-separated field. Files are scanned lazily
     (``scan_csv``/``scan_parquet``) after an independent byte-level pass that counts
     records, checks field counts and UTF-8, and maps records to physical lines.
 
