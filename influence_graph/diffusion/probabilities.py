@@ -39,8 +39,9 @@ __all__ = [
 
 #: Accepted ``method`` values.
 METHODS: tuple[str, ...] = ("constant", "weighted_cascade", "trivalency", "given", "learned")
-#: Default Beta(a, b) prior of the learned estimator: mean 0.1, worth 10 pseudo-posts.
-DEFAULT_PRIOR: tuple[float, float] = (1.0, 9.0)
+#: Default Beta(a, b) prior of the learned estimator: mean 0.02, worth 50 pseudo-posts
+#: (a 1-of-1 edge gets 2/51 ≈ 0.039). Why this value: docs/probabilities.md.
+DEFAULT_PRIOR: tuple[float, float] = (1.0, 49.0)
 #: The trivalency levels (Chen, Wang & Wang, KDD 2010).
 TRIVALENCY_LEVELS: tuple[float, float, float] = (0.1, 0.01, 0.001)
 #: Slack allowed on the LT rule Σ_u b(u, v) ≤ 1 (floating-point sums of 1/k).
@@ -310,7 +311,9 @@ def edge_probabilities(
     p : float
         The probability of ``constant``.
     prior : (float, float)
-        Beta(a, b) prior of ``learned``; default (1, 9): mean 0.1, worth 10 posts.
+        Beta(a, b) prior of ``learned``; default (1, 49): mean 0.02, worth 50 posts,
+        so a 1-of-1 edge gets 2/51 ≈ 0.039 and users with many posts are scored
+        on their own evidence.
     confidence : float
         Level of the ``p_low``/``p_high`` interval of ``learned``.
     seed : int, SeedSequence, Generator or None

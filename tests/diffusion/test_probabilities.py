@@ -214,7 +214,7 @@ def test_learned_prior_keeps_one_of_one_edges_well_below_one():
     ds = make_dataset(events=events_frame([("v", "retweet", "u")]))
     r = edge_probabilities(ds, "learned").row(0, named=True)
     assert (r["engagements"], r["posts"]) == (1, 1)
-    assert r["p"] == pytest.approx(2 / 11) and r["p"] < 0.2
+    assert r["p"] == pytest.approx(2 / 51) and r["p"] < 0.05
     flat = edge_probabilities(ds, "learned", prior=(1.0, 1.0)).row(0, named=True)
     assert flat["p"] == pytest.approx(2 / 3)
 
@@ -232,7 +232,7 @@ def test_learned_on_follower_graph_uses_prior_for_silent_edges():
 def test_learned_with_no_evidence_is_the_prior_mean():
     follows = pl.DataFrame({"follower": ["v"], "followee": ["u"]})
     r = edge_probabilities(make_dataset(follows=follows), "learned").row(0, named=True)
-    assert (r["p"], r["posts"], r["denominator"]) == (0.1, 0, "none")
+    assert (r["p"], r["posts"], r["denominator"]) == (0.02, 0, "none")
 
 
 @pytest.mark.parametrize("prior", [(0.0, 1.0), (1.0, -1.0), (1.0,), "ab", (float("nan"), 1.0)])
