@@ -15,9 +15,7 @@ Examples
 
 from __future__ import annotations
 
-import sys
-import types
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -133,19 +131,3 @@ def activity(ds: "Dataset") -> pl.DataFrame:
             .with_columns(pl.col("followers", "following").fill_null(0).cast(pl.Int64))
         )
     return out.select(ACTIVITY_COLUMNS)
-
-
-class _CallableModule(types.ModuleType):
-    """Calling the module calls :func:`activity`.
-
-    The function shares its module's name, and importing the submodule (e.g. ``from
-    influence_graph.activity import ...``) makes Python bind the *module* on the parent
-    package, shadowing the lazily exported function. This keeps ``ig.activity(...)``
-    working in every import order.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return activity(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

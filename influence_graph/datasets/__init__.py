@@ -1,23 +1,21 @@
 """Data sets: the embedded synthetic world and loaders for the SNAP Higgs and Congress data.
 
+The loader functions are imported eagerly (this package itself is loaded lazily by
+``influence_graph``), so ``ig.datasets.higgs`` is always the function even though a
+module of the same name exists: import helpers from the modules with ``from
+influence_graph.datasets.higgs import read_activity``.
+
 >>> import influence_graph as ig
 >>> sorted(ig.datasets.__all__)
 ['congress', 'higgs', 'synthetic']
+>>> callable(ig.datasets.synthetic)
+True
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from .congress import congress
+from .higgs import higgs
+from .synthetic import synthetic
 
 __all__ = ["synthetic", "higgs", "congress"]
-
-_LAZY = {"synthetic": ".synthetic", "higgs": ".higgs", "congress": ".congress"}
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'influence_graph.datasets' has no attribute {name!r}")
-    value = getattr(importlib.import_module(_LAZY[name], __name__), name)
-    globals()[name] = value
-    return value

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
-import types
 from pathlib import Path
 from typing import Any
 
@@ -364,19 +362,3 @@ def congress(
     return make_dataset(
         probabilities=probs, users=users, ingest=ingest, name="congress", provenance=provenance
     )
-
-
-class _CallableModule(types.ModuleType):
-    """Calling the module calls :func:`congress`.
-
-    The function shares its module's name, and importing the submodule (e.g. ``from
-    influence_graph.datasets.congress import ...``) makes Python bind the *module* on the parent
-    package, shadowing the lazily exported function. This keeps ``ig.datasets.congress(...)``
-    working in every import order.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return congress(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

@@ -14,12 +14,9 @@ Examples
 from __future__ import annotations
 
 import os
-import sys
 import time
-import types
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
@@ -526,19 +523,3 @@ def higgs(
     )
     ds.provenance["load_seconds"] = round(time.perf_counter() - t0, 3)
     return ds
-
-
-class _CallableModule(types.ModuleType):
-    """Calling the module calls :func:`higgs`.
-
-    The function shares its module's name, and importing the submodule (e.g. ``from
-    influence_graph.datasets.higgs import ...``) makes Python bind the *module* on the parent
-    package, shadowing the lazily exported function. This keeps ``ig.datasets.higgs(...)``
-    working in every import order.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return higgs(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule

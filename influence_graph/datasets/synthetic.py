@@ -21,8 +21,6 @@ Examples
 from __future__ import annotations
 
 import functools
-import sys
-import types
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -641,18 +639,3 @@ def synthetic(
     }
     return make_dataset(events=events, follows=follows, users=names.to_frame(), truth=truth,
                         name="synthetic", provenance=provenance)
-
-
-class _CallableModule(types.ModuleType):
-    """This module, callable as :func:`synthetic`.
-
-    Importing ``influence_graph.datasets.synthetic`` sets the package attribute
-    ``synthetic`` to this module, hiding the package's lazy ``synthetic`` function; being
-    callable keeps ``ig.datasets.synthetic(n_users=…)`` working whatever was imported first.
-    """
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Dataset:
-        return synthetic(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
