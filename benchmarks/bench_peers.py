@@ -13,17 +13,17 @@ The same work — the expected IC spread of every user of a weighted-cascade pow
 Equal accuracy, defined
 -----------------------
 RIS returns, for each user v, a spread ``s_v`` and a 95 % interval; its achieved relative
-error is ``eps_v = h_v / (s_v - 1)`` with half-width ``h_v = max(ci_high - s_v, s_v - ci_low)``
-(the library measures relative error on the outward spread ``s_v - 1``). A forward Monte
-Carlo estimate of v from R runs has half-width ``z · sd_v / sqrt(R)`` (z = 1.96) on the same
-scale (the cascade size and the outward count differ by the constant 1), so matching v's
-relative error — equivalently its half-width — needs
+error is ``eps_v = h_v / s_v`` with half-width ``h_v = max(ci_high - s_v, s_v - ci_low)`` (the
+library's definition, ``relative_to="spread"``). A forward Monte Carlo estimate of v from R
+runs has half-width ``z · sd_v / sqrt(R)`` (z = 1.96), so matching v's relative error —
+equivalently its half-width, on any scale — needs
 
-    R_v = max(1, ceil((z · sd_v / h_v)²)) = max(1, ceil((z · sd_v / (eps_v · (mu_v - 1)))²)),
+    R_v = max(1, ceil((z · sd_v / h_v)²)) = max(1, ceil((z · sd_v / (eps_v · mu_v))²)),
 
 with ``mu_v`` and ``sd_v`` the mean and standard deviation of v's cascade size, measured by a
-pilot of ``--pilot-runs`` cynetdiff runs (R_v = 1 when the pilot shows no variance or RIS saw
-no outward spread for v). No minimum R is imposed on the peers (the package's own Monte Carlo
+pilot of ``--pilot-runs`` cynetdiff runs (R_v = 1 when the pilot shows no variance). The
+pilot can miss rare large cascades of a user, which makes sd_v, and so the peer cost, too
+small: again in the peers' favour. No minimum R is imposed on the peers (the package's own Monte Carlo
 uses at least 100) and the pilot is not charged to them, so the peer cost is a lower bound:
 it favours the peers.
 
@@ -227,7 +227,7 @@ def one_size(n: int, args) -> tuple[list[dict], list[dict]]:
     s_, lo_, hi_ = (tbl[c].to_numpy() for c in ("spread", "ci_low", "ci_high"))
     spread[idx] = s_
     half[idx] = np.maximum(hi_ - s_, s_ - lo_)
-    eps_all = np.divide(half, spread - 1.0, out=np.full(n, np.inf), where=spread > 1.0)
+    eps_all = np.divide(half, spread, out=np.full(n, np.inf), where=spread > 0)
 
     # --- sample of seeds
     rng = np.random.default_rng(args.seed + n)
@@ -236,7 +236,7 @@ def one_size(n: int, args) -> tuple[list[dict], list[dict]]:
     per_seed = []
     for j, v in enumerate(sample):
         mu, sd = cynetdiff_pilot(cyn, int(v), args.pilot_runs)
-        r_v = runs_needed(sd, float(half[v]) if np.isfinite(eps_all[v]) else math.inf)
+        r_v = runs_needed(sd, float(half[v]))
         t_c = cynetdiff_time_per_run(cyn, int(v), args.time_runs)
         per_seed.append({"n": n, "user": f"u{v}", "ris_spread": float(spread[v]),
                          "ris_rel_error": float(eps_all[v]),

@@ -144,7 +144,7 @@ TABLES = {
     "peers.csv": ["n", "method", "seconds", "extrapolated", "seconds_se", "ratio_to_ris",
                   "seeds_sampled", "mean_runs_needed", "n_jobs", "loadavg_1m", "time_utc"],
     "congress.csv": ["method", "seconds", "users_timed", "ratio_to_ris", "rr_sets",
-                     "target_met", "max_rel_halfwidth", "spearman_vs_vc",
+                     "target_met", "rel_error_outward", "rel_error_spread", "spearman_vs_vc",
                      "max_abs_diff_vs_reference", "n_jobs", "loadavg_1m", "time_utc"],
     "ingest.csv": ["what", "seconds", "load_s", "build_graphs_s", "activity_s", "events",
                    "peak_rss_mib", "table_bytes_per_edge", "spread_rss_bytes_per_edge",
