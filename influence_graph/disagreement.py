@@ -20,6 +20,8 @@ Examples
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import polars as pl
 
@@ -47,8 +49,8 @@ def activity_vs_influence(
       below the bottom-share threshold — even the most generous reading of their
       influence keeps them in the bottom.
     - **quiet**: activity in the bottom ``bottom`` share *and* influence in the top
-      ``top`` share, with the interval's lower end (``low``) still at or above the
-      top-share threshold.
+      ``top`` share, with the interval's lower end (``low``) above every estimate
+      outside the top share.
 
     Parameters
     ----------
@@ -86,12 +88,13 @@ def activity_vs_influence(
 
     Notes
     -----
-    Shares are defined by values, so ties never split arbitrarily: the bottom
-    threshold is the ``bottom`` quantile of the influence estimates, the top threshold
-    their ``1 − top`` quantile, and likewise for activity (lower interpolation; a
-    value equal to a threshold is inside the share). A loud user needs
-    ``high ≤`` the bottom threshold, a quiet user ``low ≥`` the top threshold. Users
-    whose influence is null (not estimated) are never flagged.
+    Ties never split arbitrarily. The top share holds the ⌈top·n⌉ largest values, and
+    a tied group belongs to it only if the whole group fits. The bottom share holds
+    every user at or below the ``bottom`` quantile (lower interpolation), so the many
+    users tied at the minimum (spread exactly 1) are all in it. A loud user's upper
+    end must stay at or below that quantile; a quiet user's lower end must exceed
+    every estimate outside the top share. Users whose influence is null are never
+    flagged.
     """
     top = check_number("top", top, low=0.0, high=1.0, low_open=True, high_open=True)  # type: ignore[assignment]
     bottom = check_number("bottom", bottom, low=0.0, high=1.0, low_open=True, high_open=True)  # type: ignore[assignment]
@@ -123,7 +126,6 @@ def activity_vs_influence(
         return t.with_columns(flag=pl.lit(None, pl.String))
     inf = t[influence].drop_nulls()
     # threshold values: top share and bottom share of the estimates
-    top_thr = inf.quantile(1.0 - top, interpolation="lower") if inf.len() else None
     bottom_thr = inf.quantile(bottom, interpolation="lower") if inf.len() else None
     srt = inf.sort()
 
@@ -143,18 +145,25 @@ def activity_vs_influence(
         influence_pct_low=pct_of("_hi"),
         influence_pct_high=pct_of("_lo"),
     )
+    k_top = max(1, math.ceil(top * n))
     act = t[activity]
-    act_top_thr = act.quantile(1.0 - top, interpolation="lower")
     act_bottom_thr = act.quantile(bottom, interpolation="lower")
+    # a tied group is in the top share only if all of it fits (rank "max")
+    t = t.with_columns(
+        _act_top=pl.col(activity).rank("max", descending=True) <= k_top,
+        _inf_top=pl.col(influence).rank("max", descending=True) <= k_top,
+    )
+    outside = t.filter(~pl.col("_inf_top").fill_null(False))[influence].drop_nulls()
+    outside_max = float(outside.max()) if outside.len() else float("-inf")  # type: ignore[arg-type]
     loud = (
-        (pl.col(activity) >= act_top_thr)
+        pl.col("_act_top")
         & (pl.col(influence) <= bottom_thr)
         & (pl.col("_hi") <= bottom_thr)
     )
     quiet = (
         (pl.col(activity) <= act_bottom_thr)
-        & (pl.col(influence) >= top_thr)
-        & (pl.col("_lo") >= top_thr)
+        & pl.col("_inf_top")
+        & (pl.col("_lo") > outside_max)
     )
     t = t.with_columns(
         flag=pl.when(loud).then(pl.lit("loud")).when(quiet).then(pl.lit("quiet")).otherwise(None)
