@@ -12,7 +12,9 @@ after imports. A second subprocess measures the *bare* read-and-build baseline (
 ``read_csv`` of the activity file and one igraph graph per kind, no validation), so the cost of
 validation is visible. A third measures the probability graph: the weighted-cascade
 ``edge_probabilities`` table of the retweet graph — its bytes per edge in polars — and the
-resident memory added by one ``expected_spread`` run on it (``top_k=100``), per edge.
+bytes per edge of the engine's CSR graph (``ProbabilityGraph`` arrays), and the resident
+memory added by one ``expected_spread`` run on it (``top_k=100``, after a kernel warm-up),
+per edge.
 
 Usage::
 
@@ -136,9 +138,20 @@ def probability_memory(path: str, n_jobs: int | None = None) -> dict:
 
     import influence_graph as ig
 
+    from benchmarks.bench_spread_scaling import warm_up
+    from influence_graph.diffusion._csr import to_probability_graph
+
     probs = pl.read_parquet(path)
     m = probs.height
     table_bytes = probs.select("source", "target", "p").estimated_size()
+    g = to_probability_graph(probs)
+    edge_arrays = ("out_indices", "out_p", "in_indices", "in_p")
+    user_arrays = ("out_indptr", "in_indptr", "in_shared_p")
+    edge_bytes = sum(getattr(g, a).nbytes for a in edge_arrays)
+    user_bytes = sum(getattr(g, a).nbytes for a in user_arrays) + g.users.estimated_size()
+    n_users = g.n
+    del g
+    jit = warm_up(n_jobs)  # compile / load the kernels first: LLVM memory is not the graph's
     rss0 = current_rss_mib()
     ctx = context(n_jobs)
     with Timer() as t:
@@ -147,7 +160,11 @@ def probability_memory(path: str, n_jobs: int | None = None) -> dict:
     added = max(peak1 - rss0, 0.0)
     out = {"what": "retweet WC probability graph, expected_spread top_k=100",
            "seconds": round(t.seconds, 3), "prob_edges": m,
-           "table_bytes_per_edge": round(table_bytes / m, 1),
+           "users": n_users, "table_bytes_per_edge": round(table_bytes / m, 1),
+           "csr_edge_bytes_per_edge": round(edge_bytes / m, 1),
+           "csr_user_bytes_per_user": round(user_bytes / n_users, 1),
+           "csr_bytes_per_edge_all_in": round((edge_bytes + user_bytes) / m, 1),
+           "jit_warmup_s": round(jit, 3),
            "spread_rss_added_mib": round(added, 1),
            "spread_rss_bytes_per_edge": round(added * 2**20 / m, 1),
            "rr_sets": int(res.n_samples), "peak_rss_mib": round(peak1, 1), **ctx}
@@ -187,7 +204,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
     rows.append(row)
     print_table(rows, "Higgs: load, validate, build graphs, activity", [
         "what", "seconds", "load_s", "build_graphs_s", "activity_s", "events",
-        "retweet_edges", "peak_rss_mib", "table_bytes_per_edge", "spread_rss_bytes_per_edge",
+        "retweet_edges", "peak_rss_mib", "table_bytes_per_edge", "csr_edge_bytes_per_edge",
+        "csr_bytes_per_edge_all_in", "spread_rss_bytes_per_edge",
         "n_jobs", "loadavg_1m", "time_utc",
     ])
     write_results(rows, NAME, out=args.out, quick=args.quick)
