@@ -38,6 +38,61 @@ def _same(d1, a1, b1, d2, a2, b2):
 
 
 @njit(cache=True, nogil=True)
+def _dedup_column(off, dat, col, table, ubuf, uoff, ucol, urow, nu, codes):
+    """Insert one column's strings; returns the new ``(table, ubuf, uoff, ucol, urow, nu)``.
+
+    ``table`` slots hold ``(hash >> 32) << 32 | (id + 1)`` (0 = empty), so one probe
+    usually touches one cache line; candidate matches are confirmed byte by byte
+    against the compact buffer ``ubuf`` of distinct strings.
+    """
+    cap = table.shape[0]
+    hi_mask = np.uint64(0xFFFFFFFF00000000)
+    lo_mask = np.uint64(0xFFFFFFFF)
+    for r in range(off.shape[0] - 1):
+        a = off[r]
+        b = off[r + 1]
+        h = _fnv(dat, a, b)
+        tag = h & hi_mask
+        slot = np.int64(h & np.uint64(cap - 1))
+        while True:
+            e = table[slot]
+            if e == 0:
+                if nu + 1 >= uoff.shape[0]:
+                    grow = uoff.shape[0]
+                    uoff = np.concatenate((uoff, np.empty(grow, np.int64)))
+                    ucol = np.concatenate((ucol, np.empty(grow, np.int8)))
+                    urow = np.concatenate((urow, np.empty(grow, np.int64)))
+                start = uoff[nu]
+                if start + (b - a) > ubuf.shape[0]:
+                    ubuf = np.concatenate((ubuf, np.empty(ubuf.shape[0] + (b - a), np.uint8)))
+                for k in range(b - a):
+                    ubuf[start + k] = dat[a + k]
+                uoff[nu + 1] = start + (b - a)
+                ucol[nu] = col
+                urow[nu] = r
+                table[slot] = tag | np.uint64(nu + 1)
+                codes[r] = nu
+                nu += 1
+                if 2 * nu > cap:  # grow and rehash from the compact buffer
+                    cap *= 2
+                    table = np.zeros(cap, np.uint64)
+                    for v in range(nu):
+                        hv = _fnv(ubuf, uoff[v], uoff[v + 1])
+                        s2 = np.int64(hv & np.uint64(cap - 1))
+                        while table[s2] != 0:
+                            s2 = (s2 + 1) & (cap - 1)
+                        table[s2] = (hv & hi_mask) | np.uint64(v + 1)
+                break
+            if (e & hi_mask) == tag:
+                u = np.int64(e & lo_mask) - 1
+                if _same(dat, a, b, ubuf, uoff[u], uoff[u + 1]):
+                    codes[r] = u
+                    break
+            slot = (slot + 1) & (cap - 1)
+    return table, ubuf, uoff, ucol, urow, nu
+
+
+@njit(cache=True, nogil=True)
 def dedup_strings(off0, dat0, off1, dat1, off2, dat2):
     """Distinct strings over three arrow (offsets, bytes) columns.
 
@@ -46,72 +101,21 @@ def dedup_strings(off0, dat0, off1, dat1, off2, dat2):
     of its first appearance. Strings are compared byte by byte (the hash only
     indexes the open-addressing table), so the result is exact.
     """
-    n_rows = np.array([off0.shape[0] - 1, off1.shape[0] - 1, off2.shape[0] - 1])
-    cap = 1 << 16
-    table = np.full(cap, -1, np.int64)
-    uhash = np.empty(1 << 15, np.uint64)
+    table = np.zeros(1 << 16, np.uint64)
+    ubuf = np.empty(1 << 16, np.uint8)
+    uoff = np.zeros(1 << 15, np.int64)
     ucol = np.empty(1 << 15, np.int8)
     urow = np.empty(1 << 15, np.int64)
+    codes0 = np.empty(off0.shape[0] - 1, np.int32)
+    codes1 = np.empty(off1.shape[0] - 1, np.int32)
+    codes2 = np.empty(off2.shape[0] - 1, np.int32)
     nu = 0
-    codes0 = np.empty(n_rows[0], np.int32)
-    codes1 = np.empty(n_rows[1], np.int32)
-    codes2 = np.empty(n_rows[2], np.int32)
-    for c in range(3):
-        if c == 0:
-            off = off0
-            dat = dat0
-            out = codes0
-        elif c == 1:
-            off = off1
-            dat = dat1
-            out = codes1
-        else:
-            off = off2
-            dat = dat2
-            out = codes2
-        for r in range(n_rows[c]):
-            a = off[r]
-            b = off[r + 1]
-            h = _fnv(dat, a, b)
-            mask = np.uint64(cap - 1)
-            slot = np.int64(h & mask)
-            while True:
-                u = table[slot]
-                if u < 0:
-                    # new distinct string
-                    if nu == uhash.shape[0]:
-                        uhash = np.concatenate((uhash, np.empty(nu, np.uint64)))
-                        ucol = np.concatenate((ucol, np.empty(nu, np.int8)))
-                        urow = np.concatenate((urow, np.empty(nu, np.int64)))
-                    uhash[nu] = h
-                    ucol[nu] = c
-                    urow[nu] = r
-                    table[slot] = nu
-                    out[r] = nu
-                    nu += 1
-                    if 2 * nu > cap:  # grow and rehash
-                        cap *= 2
-                        table = np.full(cap, -1, np.int64)
-                        mask = np.uint64(cap - 1)
-                        for v in range(nu):
-                            s2 = np.int64(uhash[v] & mask)
-                            while table[s2] >= 0:
-                                s2 = (s2 + 1) & (cap - 1)
-                            table[s2] = v
-                    break
-                if uhash[u] == h:
-                    uc = ucol[u]
-                    ur = urow[u]
-                    if uc == 0:
-                        eq = _same(dat, a, b, dat0, off0[ur], off0[ur + 1])
-                    elif uc == 1:
-                        eq = _same(dat, a, b, dat1, off1[ur], off1[ur + 1])
-                    else:
-                        eq = _same(dat, a, b, dat2, off2[ur], off2[ur + 1])
-                    if eq:
-                        out[r] = u
-                        break
-                slot = (slot + 1) & (cap - 1)
+    table, ubuf, uoff, ucol, urow, nu = _dedup_column(off0, dat0, 0, table, ubuf, uoff, ucol,
+                                                      urow, nu, codes0)
+    table, ubuf, uoff, ucol, urow, nu = _dedup_column(off1, dat1, 1, table, ubuf, uoff, ucol,
+                                                      urow, nu, codes1)
+    table, ubuf, uoff, ucol, urow, nu = _dedup_column(off2, dat2, 2, table, ubuf, uoff, ucol,
+                                                      urow, nu, codes2)
     return codes0, codes1, codes2, ucol[:nu].copy(), urow[:nu].copy()
 
 
@@ -214,3 +218,68 @@ def row_sums(indptr, vals):
             s += vals[j]
         out[v] = s
     return out
+
+
+@njit(cache=True, nogil=True)
+def _sort_row(idx, val, a, b):
+    """Sort ``idx[a:b]`` ascending, carrying ``val`` along (insertion sort or argsort)."""
+    if b - a <= 24:
+        for i in range(a + 1, b):
+            k = idx[i]
+            x = val[i]
+            j = i - 1
+            while j >= a and idx[j] > k:
+                idx[j + 1] = idx[j]
+                val[j + 1] = val[j]
+                j -= 1
+            idx[j + 1] = k
+            val[j + 1] = x
+    else:
+        order = np.argsort(idx[a:b], kind="mergesort")
+        ti = idx[a:b][order]
+        tv = val[a:b][order]
+        idx[a:b] = ti
+        val[a:b] = tv
+
+
+@njit(cache=True, nogil=True)
+def build_csr(src, tgt, p, n):
+    """Out-CSR sorted by (source, target) and in-CSR sorted by (target, source).
+
+    Two counting-sort scatters (by source, then the out-CSR by target, which keeps
+    sources ascending within each target) and a sort within each out-row. Returns
+    ``(out_indptr, out_indices, out_p, in_indptr, in_indices, in_p)``.
+    """
+    m = src.shape[0]
+    out_indptr = np.zeros(n + 1, np.int64)
+    for i in range(m):
+        out_indptr[src[i] + 1] += 1
+    for v in range(n):
+        out_indptr[v + 1] += out_indptr[v]
+    pos = out_indptr[:-1].copy()
+    out_indices = np.empty(m, np.int32)
+    out_p = np.empty(m, np.float64)
+    for i in range(m):
+        s = src[i]
+        k = pos[s]
+        out_indices[k] = tgt[i]
+        out_p[k] = p[i]
+        pos[s] = k + 1
+    for v in range(n):
+        _sort_row(out_indices, out_p, out_indptr[v], out_indptr[v + 1])
+    in_indptr = np.zeros(n + 1, np.int64)
+    for j in range(m):
+        in_indptr[out_indices[j] + 1] += 1
+    for v in range(n):
+        in_indptr[v + 1] += in_indptr[v]
+    pos = in_indptr[:-1].copy()
+    in_indices = np.empty(m, np.int32)
+    in_p = np.empty(m, np.float64)
+    for v in range(n):
+        for j in range(out_indptr[v], out_indptr[v + 1]):
+            t = out_indices[j]
+            k = pos[t]
+            in_indices[k] = v
+            in_p[k] = out_p[j]
+            pos[t] = k + 1
+    return out_indptr, out_indices, out_p, in_indptr, in_indices, in_p

@@ -140,7 +140,7 @@ def _as_string(table: pl.DataFrame, col: str) -> pl.Series:
     s = table.get_column(col)
     if s.dtype == pl.String:
         return s
-    if isinstance(s.dtype, (pl.Categorical, pl.Enum)):
+    if isinstance(s.dtype, (pl.Categorical, pl.Enum)) or s.dtype == pl.Null:
         return s.cast(pl.String)
     raise InputValidationError.single(
         "ID_TYPE", f"must hold String ids, found {s.dtype} (ids are opaque strings; cast them "
@@ -151,7 +151,7 @@ def _as_p(table: pl.DataFrame) -> pl.Series:
     s = table.get_column("p")
     if s.dtype == pl.Float64:
         return s
-    if s.dtype.is_numeric():
+    if s.dtype.is_numeric() or s.dtype == pl.Null:
         return s.cast(pl.Float64)
     raise InputValidationError.single(
         "P_TYPE", f"must be numeric (Float64), found {s.dtype}", file=_WHAT, column="p")
@@ -191,6 +191,25 @@ def _row_failures(frame: pl.DataFrame) -> None:
                                     value=None if value is None else str(value),
                                     message=f"{msg} (edge {src!r} → {tgt!r})"))
     raise InputValidationError(failures, counts={k: int(v) for k, v in total.items() if v})
+
+
+def _raise_duplicates(src: np.ndarray, tgt: np.ndarray, src_s: pl.Series, tgt_s: pl.Series,
+                      total: int) -> None:
+    """Raise DUP_EDGE naming the repeated rows (slow path, only when duplicates exist)."""
+    order = np.lexsort((np.arange(src.size), tgt, src))
+    same = (src[order][1:] == src[order][:-1]) & (tgt[order][1:] == tgt[order][:-1])
+    fails = []
+    firsts: dict[tuple[int, int], int] = {}
+    for k in np.flatnonzero(same):
+        a, b = int(order[k]), int(order[k + 1])
+        key = (int(src[a]), int(tgt[a]))
+        first = firsts.setdefault(key, a)
+        fails.append(Failure(rule="DUP_EDGE", file=_WHAT, record=b + 1, column="target",
+                             value=tgt_s[b], message=f"duplicate edge (first at record {first + 1})",
+                             hint=f"edge {src_s[b]!r} → {tgt_s[b]!r} appears more than once; "
+                             "combine the copies (e.g. 1 - prod(1 - p)) first"))
+    fails.sort(key=lambda f: f.record or 0)
+    raise InputValidationError(fails[:_MAX_LIST], counts={"DUP_EDGE": total})
 
 
 def to_probability_graph(
@@ -266,31 +285,10 @@ def to_probability_graph(
     src = bk.relabel(c0, rank)
     tgt = bk.relabel(c1, rank)
     pvals = frame.get_column("p").to_numpy()
-    m = src.shape[0]
-    by_tgt, _ = bk.counting_order(tgt, n, np.arange(m, dtype=np.int64))
-    by_src_tgt, out_indptr = bk.counting_order(src, n, by_tgt)
-    del by_tgt
-    out_indices = bk.gather_i32(tgt, by_src_tgt)
+    out_indptr, out_indices, out_p, in_indptr, in_indices, in_p = bk.build_csr(src, tgt, pvals, n)
     dup = bk.find_duplicates(out_indptr, out_indices)
     if dup.size:
-        fails = []
-        for j in dup[:_MAX_LIST]:
-            rec, first = int(by_src_tgt[j]) + 1, int(by_src_tgt[j - 1]) + 1
-            if rec < first:
-                rec, first = first, rec
-            fails.append(Failure(rule="DUP_EDGE", file=_WHAT, record=rec, column="target",
-                                 value=tgt_s[rec - 1],
-                                 message=f"duplicate edge (first at record {first})",
-                                 hint=f"edge {src_s[rec - 1]!r} → {tgt_s[rec - 1]!r} appears more "
-                                 "than once; combine the copies (e.g. 1 - prod(1 - p)) first"))
-        fails.sort(key=lambda f: f.record or 0)
-        raise InputValidationError(fails, counts={"DUP_EDGE": int(dup.size)})
-    out_p = bk.gather_f64(pvals, by_src_tgt)
-    by_tgt_src, in_indptr = bk.counting_order(tgt, n, by_src_tgt)
-    del by_src_tgt
-    in_indices = bk.gather_i32(src, by_tgt_src)
-    in_p = bk.gather_f64(pvals, by_tgt_src)
-    del by_tgt_src
+        _raise_duplicates(src, tgt, src_s, tgt_s, int(dup.size))
     return ProbabilityGraph(
         users=sorted_users,
         out_indptr=out_indptr,

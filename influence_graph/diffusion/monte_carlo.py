@@ -4,7 +4,7 @@ Every user that can reach someone gets the same number R of cascades per round;
 ``spread`` is the mean cascade size (seed included), ``se = sd/√R`` and the interval
 is ``spread ± t_{R−1}·se`` (its lower end clipped at 1, since spread ≥ 1). Normal
 intervals under-cover at small R because cascade sizes are skewed and discrete, so
-R never goes below :data:`MIN_REPS`. Rounds double R (or jump by up to 8×) until the
+R never goes below :data:`MIN_REPS`. Rounds grow R to what the current precision predicts (at least +25 %, at most 8×) until the
 target users reach ``rel_error`` or a budget stops the run. Sources are split into
 tasks of :data:`SOURCES_PER_TASK`; task ``i`` of the whole run draws from
 ``task_seeds(seed, ·)[i]``, and per-user sums are integers, so any ``n_jobs`` gives
@@ -23,7 +23,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 import sys
 import time
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ from . import _kernels as kn
 from ._csr import ProbabilityGraph
 from ._stopping import relative_half_width, target_mask
 from .intervals import t_interval
-from .ris import Estimate
+from .ris import Estimate, _next_round
 
 __all__ = ["MIN_REPS", "SOURCES_PER_TASK", "DEFAULT_MAX_REPS", "mc_estimate"]
 
@@ -47,7 +46,6 @@ MIN_REPS = 100
 SOURCES_PER_TASK = 32
 #: Cap on R when ``max_samples`` is None.
 DEFAULT_MAX_REPS = 2**20
-_MAX_JUMP_LOG2 = 3
 
 
 @dataclass(frozen=True)
@@ -155,9 +153,7 @@ def mc_estimate(
                     break
                 if last:
                     break
-                factor = (rel_reached / rel_error) ** 2 if math.isfinite(rel_reached) else 8.0
-                k = min(_MAX_JUMP_LOG2, max(1, math.ceil(math.log2(factor * 1.05))))
-                add = R * (2**k - 1)
+                add = _next_round(R, rel_reached, rel_error)
     if R:
         spread, sd = _moments(sums, sumsq, R)
         se, lo, hi = t_interval(spread, sd, R, confidence)

@@ -35,6 +35,7 @@ __all__ = [
     "DEFAULT_PRIOR",
     "TRIVALENCY_LEVELS",
     "LT_SUM_TOLERANCE",
+    "ADOPTIONS",
 ]
 
 #: Accepted ``method`` values.
@@ -46,8 +47,8 @@ DEFAULT_PRIOR: tuple[float, float] = (1.0, 49.0)
 TRIVALENCY_LEVELS: tuple[float, float, float] = (0.1, 0.01, 0.001)
 #: Slack allowed on the LT rule Σ_u b(u, v) ≤ 1 (floating-point sums of 1/k).
 LT_SUM_TOLERANCE = 1e-9
-#: Actions on someone's content that count as an adoption for ``learned``.
-_ADOPTIONS = ("retweet", "quote", "reply")
+#: Actions on someone's content that count as an adoption for ``learned`` (default).
+ADOPTIONS: tuple[str, ...] = ("retweet", "quote", "reply")
 
 
 # --------------------------------------------------------------------------- validation
@@ -206,17 +207,24 @@ def _trivalency(edges: pl.DataFrame, seed: SeedLike) -> pl.DataFrame:
     return e.select("source", "target", p=pl.Series(p, dtype=pl.Float64))
 
 
-def _adoption_counts(events: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _adoption_counts(events: pl.DataFrame, adoptions: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """A_{u→v} per (source=u, target=v) and A_u with its rule per source u."""
     eng = events.filter(
-        pl.col("action").cast(pl.String).is_in(list(_ADOPTIONS)),
+        pl.col("action").cast(pl.String).is_in(list(adoptions)),
         pl.col("target_user").is_not_null(),
         pl.col("target_user") != pl.col("user"),
     ).select(source=pl.col("target_user"), target=pl.col("user"), parent=pl.col("parent_id"))
     pair = eng.group_by("source", "target").agg(
         engagements=(pl.col("parent").drop_nulls().n_unique() + pl.col("parent").null_count()).cast(pl.Int64)
     )
-    posts = events.filter(pl.col("action").cast(pl.String) == "post").select(
+    # A log that credits re-shares to the re-sharer (some engagement's parent_id is the
+    # post_id of a retweet or quote) makes u's retweets and quotes posts of u, too.
+    reshares = events.filter(pl.col("action").cast(pl.String).is_in(["retweet", "quote"])).drop_nulls("post_id")
+    credited = bool(reshares.height) and bool(
+        events.select(pl.col("parent_id").drop_nulls().is_in(reshares["post_id"].implode()).any()).item()
+    )
+    shared = ["post", "retweet", "quote"] if credited else ["post"]
+    posts = events.filter(pl.col("action").cast(pl.String).is_in(shared)).select(
         source=pl.col("user"), pid=pl.col("post_id")
     )
     known_ids = pl.concat([posts.drop_nulls("pid"), eng.select("source", pid=pl.col("parent")).drop_nulls("pid")])
@@ -246,11 +254,13 @@ def _adoption_counts(events: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return pair, per_user
 
 
-def _learned(edges: pl.DataFrame, events: pl.DataFrame, prior: tuple[float, float], confidence: float) -> pl.DataFrame:
+def _learned(
+    edges: pl.DataFrame, events: pl.DataFrame, prior: tuple[float, float], confidence: float, adoptions: tuple[str, ...]
+) -> pl.DataFrame:
     from scipy.stats import beta as beta_dist
 
     a, b = prior
-    pair, per_user = _adoption_counts(events)
+    pair, per_user = _adoption_counts(events, adoptions)
     e = (
         edges.select("source", "target")
         .join(pair, on=["source", "target"], how="left")
@@ -277,6 +287,15 @@ def _learned(edges: pl.DataFrame, events: pl.DataFrame, prior: tuple[float, floa
     )
 
 
+def _check_adoptions(adoptions: object) -> tuple[str, ...]:
+    allowed = ("retweet", "quote", "reply", "mention")
+    if isinstance(adoptions, str) or not isinstance(adoptions, (tuple, list)) or not adoptions:
+        raise bad_param("adoptions", adoptions, "be a non-empty tuple of " + ", ".join(map(repr, allowed)))
+    for a in adoptions:
+        check_choice("adoptions", a, allowed)
+    return tuple(dict.fromkeys(adoptions))
+
+
 def _check_prior(prior: object) -> tuple[float, float]:
     if not isinstance(prior, (tuple, list)) or len(prior) != 2:
         raise bad_param("prior", prior, "be a pair (a, b) of positive numbers")
@@ -293,6 +312,7 @@ def edge_probabilities(
     p: float = 0.1,
     prior: tuple[float, float] = DEFAULT_PRIOR,
     confidence: float = 0.95,
+    adoptions: tuple[str, ...] = ADOPTIONS,
     seed: SeedLike = None,
 ) -> pl.DataFrame:
     """Transmission probability p(u, v) of every edge ``u → v`` of one graph.
@@ -316,6 +336,11 @@ def edge_probabilities(
         on their own evidence.
     confidence : float
         Level of the ``p_low``/``p_high`` interval of ``learned``.
+    adoptions : tuple of str
+        Actions that count as v adopting u's post for ``learned``; any of
+        ``"retweet"``, ``"quote"``, ``"reply"``, ``"mention"``. Default: retweet,
+        quote and reply (SCIENCE.md §2). ``("retweet", "quote")`` counts re-shares
+        only (see docs/probabilities.md for how the two compare).
     seed : int, SeedSequence, Generator or None
         Key of the ``trivalency`` draws.
 
@@ -365,9 +390,11 @@ def edge_probabilities(
       A_{u→v}/A_u, smoothed by the Beta(a, b) prior to the posterior mean
       (A_{u→v} + a)/(A_u + a + b), with the Beta(A_{u→v} + a, A_u − A_{u→v} + b)
       interval. A_{u→v} counts distinct ``parent_id`` values of v's retweets,
-      quotes and replies of u (each event without ``parent_id`` counts as one post).
-      A_u = max(|u's post ids ∪ parent ids engaged with on u| (+ post rows without
-      id), max_v A_{u→v}), so A_u ≥ A_{u→v} always. ``denominator`` says which
+      quotes and replies of u (``adoptions``; each event without ``parent_id``
+      counts as one post). A_u = max(|u's post ids ∪ parent ids engaged with on u|
+      (+ post rows without id), max_v A_{u→v}), so A_u ≥ A_{u→v} always; u's
+      retweets and quotes are posts of u when the log credits re-shares to the
+      re-sharer (some ``parent_id`` is a retweet's or quote's ``post_id``). ``denominator`` says which
       evidence there was: ``posts`` (u has post rows), ``engaged_posts`` (no post
       rows; only posts someone engaged with are known — a lower bound),
       ``max_engager`` (no posts and no parent ids, e.g. Higgs: A_u = the most
@@ -403,6 +430,7 @@ def edge_probabilities(
         p = check_probability("p", p)
     if method == "learned":
         prior = _check_prior(prior)
+        adoptions = _check_adoptions(adoptions)
         confidence = check_number("confidence", confidence, low=0.0, high=1.0, low_open=True, high_open=True)  # type: ignore[assignment]
     if graph is None:
         has_follower = (is_ds and data.follows is not None) or getattr(data, "follower", None) is not None
@@ -421,6 +449,6 @@ def edge_probabilities(
     elif method == "trivalency":
         out = _trivalency(edges, seed)
     else:
-        out = _learned(edges, data.events, prior, confidence)  # type: ignore[arg-type]
+        out = _learned(edges, data.events, prior, confidence, adoptions)  # type: ignore[arg-type]
     out = out.sort("source", "target")
     return validate_probabilities(out, what=f"{method} probabilities")

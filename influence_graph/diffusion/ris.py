@@ -12,7 +12,8 @@ count v only when reached from *another* root, so ``c′_v ~ Binomial(θ, q′_v
 RR sets are not stored: each block of ``BLOCK_SIZE`` sets adds its per-user counts
 (int64), so memory does not grow with θ and integer sums make any thread count give
 the same totals. Block ``i`` draws from ``task_seeds(seed, ·)[i]``; rounds double θ
-(or jump by up to 8×, predicted from the current precision) until the target users
+(more precisely: grow to the θ the current precision predicts, at least +25 %,
+at most 8×) until the target users
 reach ``rel_error`` or a budget stops the run.
 
 Examples
@@ -93,6 +94,15 @@ def _rr_task(shared: _RRShared, seeds: np.ndarray, sizes: np.ndarray) -> tuple[n
         kn.rr_lt_counts(shared.in_indptr, shared.in_indices, shared.in_p, shared.shared_p,
                         seeds, sizes, counts, stats, stamp, queue, ep)
     return counts, stats
+
+
+def _next_round(done: int, rel_reached: float, rel_error: float) -> int:
+    """Units (blocks or cascades) to add: the predicted total (relative width ∝ 1/√θ,
+    plus 5 %) minus what is done, at least a quarter more and at most 8× in all."""
+    if not math.isfinite(rel_reached):
+        return done * (2**_MAX_JUMP_LOG2 - 1)
+    need = math.ceil(done * (rel_reached / rel_error) ** 2 * 1.05)
+    return int(min(max(need - done, -(-done // 4), 1), done * (2**_MAX_JUMP_LOG2 - 1)))
 
 
 def rr_shared(g: ProbabilityGraph, model: str) -> _RRShared:
@@ -195,9 +205,7 @@ def ris_estimate(
                 if stop_reason == "target":
                     stop_reason = "max_samples"
                 break
-            factor = (rel_reached / rel_error) ** 2 if math.isfinite(rel_reached) else 2.0**_MAX_JUMP_LOG2
-            k = min(_MAX_JUMP_LOG2, max(1, math.ceil(math.log2(factor * 1.05))))
-            next_blocks = blocks * (2**k - 1)
+            next_blocks = _next_round(blocks, rel_reached, rel_error)
     spread, se, lo, hi = rr_intervals(counts, max(theta, 1), n, confidence, interval)
     exact_one = ~cand
     spread[exact_one] = 1.0

@@ -259,9 +259,9 @@ def expected_spread(
     θ ≳ z²·n/(s*·ε²).
 
     **Stopping rule.** Sampling runs in rounds of blocks of 4096 RR sets; after each
-    round the target users (see ``top_k``/``min_spread``) are checked; θ then doubles
-    (or grows up to 8× when the current precision predicts more is needed) until the
-    target is met or a budget stops the run. The result then says so
+    round the target users (see ``top_k``/``min_spread``) are checked; θ then grows to
+    the value the current precision predicts (relative width ∝ 1/√θ, plus 5 %; at
+    least +25 %, at most 8×) until the target is met or a budget stops the run. The result then says so
     (``target_met=False`` and ``stop_reason``) and reports the precision reached.
     Users without an out-edge of positive p are exact (spread 1, se 0) and never
     targets. Under IC, users whose in-edges share one p (constant p, weighted cascade)
