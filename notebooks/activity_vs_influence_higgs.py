@@ -100,15 +100,14 @@ plots.rank_rank(table, "actions", "spread")
 # spread estimate.
 
 # %%
-avi = ig.activity_vs_influence(ds, seed=SEED)
-avi.head()
+avi = ig.activity_vs_influence(table, activity="actions", influence="spread")
+print(avi.group_by("flag").len().sort("flag"))
+avi.filter(pl.col("flag").is_not_null()).sort("influence_rank").select(
+    "user", "flag", "actions", "activity_rank", "spread", "ci_low", "ci_high", "influence_rank"
+).head(10)
 
 # %%
-flag_col = "flag" if "flag" in avi.columns else None
-if flag_col:
-    print(avi.group_by(flag_col).len().sort(flag_col))
-merged = table.join(avi.select("user", *([flag_col] if flag_col else [])), on="user", how="left")
-plots.activity_vs_spread(merged, x="actions", y="spread")
+plots.activity_vs_spread(table.join(avi.select("user", "flag"), on="user"), x="actions", y="spread")
 
 # %%
 cmp.disagreement.filter((pl.col("metric_a") == "actions") & (pl.col("metric_b") == "spread")).select(
