@@ -394,14 +394,15 @@ def edge_probabilities(
       counts as one post). A_u = max(|u's post ids ∪ parent ids engaged with on u|
       (+ post rows without id), max_v A_{u→v}), so A_u ≥ A_{u→v} always; u's
       retweets and quotes are posts of u when the log credits re-shares to the
-      re-sharer (some ``parent_id`` is a retweet's or quote's ``post_id``). ``denominator`` says which
-      evidence there was: ``posts`` (u has post rows), ``engaged_posts`` (no post
+      re-sharer (some ``parent_id`` is a retweet's or quote's ``post_id``).
+      ``denominator`` says which evidence there was: ``posts`` (u has post rows), ``engaged_posts`` (no post
       rows; only posts someone engaged with are known — a lower bound),
       ``max_engager`` (no posts and no parent ids, e.g. Higgs: A_u = the most
       engagements any one user made on u, the fewest posts consistent with the log
       since a user retweets a post at most once — a lower bound, so p is biased
-      upward) or ``none`` (no evidence: p = a/(a + b), the prior mean). Mentions
-      are not adoptions of a post and never count. See docs/probabilities.md.
+      upward) or ``none`` (no evidence: p = a/(a + b), the prior mean). By
+      default mentions name a handle, not a post, and do not count.
+      See docs/probabilities.md.
 
     References
     ----------
