@@ -1,0 +1,116 @@
+"""The influence table: contract, hand-checked columns, options, Higgs at full size."""
+
+from __future__ import annotations
+
+import time
+
+import polars as pl
+import pytest
+
+from influence_graph.cascades import CASCADE_USER_COLUMNS
+from influence_graph.dataset import make_dataset
+from influence_graph.exceptions import InputValidationError
+from influence_graph.influence import SPREAD_COLUMNS, STRUCTURAL_COLUMNS, influence
+from influence_graph.observed import OBSERVED_COLUMNS
+from tests.conftest import events_frame
+
+ALL = ["user", *OBSERVED_COLUMNS, *CASCADE_USER_COLUMNS, *STRUCTURAL_COLUMNS,
+       "viral_centrality", "vc_converged", *SPREAD_COLUMNS]
+
+
+def _ds(**kw):
+    ev = events_frame([
+        ("a", "post", None, "p1", None, 0),
+        ("b", "retweet", "a", "r1", "p1", 1),
+        ("c", "retweet", "b", "r2", "r1", 2),
+        ("d", "retweet", "a", "r3", "p1", 3),
+        ("d", "mention", "c", None, None, 4),
+        ("e", "reply", "a", None, "p1", 5),
+    ])
+    return make_dataset(events=ev, users=pl.DataFrame({"user": ["zz"]}), **kw)
+
+
+@pytest.fixture(scope="module")
+def table():
+    return influence(_ds(), probabilities="constant", seed=11, top_k=6)
+
+
+def test_contract(table):
+    assert table.columns == ALL
+    assert table["user"].to_list() == ["a", "b", "c", "d", "e", "zz"]
+    assert (table["spread"] >= 1).all()
+    assert ((table["ci_low"] <= table["spread"]) & (table["spread"] <= table["ci_high"])).all()
+    assert (table["outward"] - (table["spread"] - 1)).abs().max() < 1e-12
+    # every column is non-null where defined: counts, structure and spread for all users
+    always = [c for c in ALL if c not in ("posts", "engagement_per_post", "audience_reach", "mean_cascade_size",
+                                          "max_cascade_size", "max_depth", "structural_virality")]
+    assert table.select(pl.col(always).null_count().sum()).row(0) == (0,) * len(always)
+
+
+def test_hand_checked_columns(table):
+    a = table.filter(pl.col("user") == "a").row(0, named=True)
+    assert (a["retweets_received"], a["replies_received"], a["unique_engagers"], a["posts"]) == (2, 1, 3, 1)
+    assert a["engagement_per_post"] == 3.0
+    # cascade p1: a -> b -> c and a -> d: size 4, depth 2
+    assert (a["cascades_started"], a["max_cascade_size"], a["max_depth"]) == (1, 4, 2)
+    # W = sum s(n-s) over edges: b (s=2): 4, c: 3, d: 3 -> 10 / C(4,2)
+    assert a["structural_virality"] == pytest.approx(10 / 6)
+    # engagement edges out of a: b, d (retweets), e (reply)
+    assert (a["out_degree"], a["out_strength"]) == (3, 3.0)
+    zz = table.filter(pl.col("user") == "zz").row(0, named=True)
+    assert (zz["total_engagement"], zz["cascades_started"], zz["spread"], zz["se"]) == (0, 0, 1.0, 0.0)
+    assert zz["viral_centrality"] == 0.0
+
+
+def test_spread_off_and_viral_off():
+    t = influence(_ds(), probabilities="constant", spread=False, viral=False)
+    nulls = t.select(pl.col(*SPREAD_COLUMNS, "viral_centrality").null_count()).row(0)
+    assert set(nulls) == {t.height}
+    assert t["pagerank"].null_count() == 0
+
+
+def test_channel_weight_zero_removes_channel_everywhere():
+    t = influence(_ds(), probabilities="constant", channel_weights={"reply": 0}, seed=1)
+    a = t.filter(pl.col("user") == "a").row(0, named=True)
+    assert (a["replies_received"], a["out_degree"]) == (0, 2)
+    t2 = influence(_ds(), probabilities="constant", channel_weights={"retweet": 3}, spread=False)
+    assert t2.filter(pl.col("user") == "a")["out_strength"].item() == 7.0  # 2*3 + 1
+
+
+def test_given_probabilities():
+    probs = pl.DataFrame({"source": ["a", "b"], "target": ["b", "c"], "p": [1.0, 0.5]})
+    t = influence(_ds(probabilities=probs), probabilities="given", seed=2, top_k=3)
+    a = t.filter(pl.col("user") == "a").row(0, named=True)
+    # exact: a reaches b surely, c with 0.5 -> viral centrality 1.5 (message passing exact on a chain)
+    assert a["viral_centrality"] == pytest.approx(1.5, abs=1e-6)
+    assert a["ci_low"] <= 2.5 <= a["ci_high"]
+    with pytest.raises(InputValidationError, match="NO_PROBABILITIES"):
+        influence(_ds(), probabilities="given")
+
+
+def test_bad_parameters():
+    with pytest.raises(InputValidationError, match="probabilities"):
+        influence(_ds(), probabilities="magic")
+    with pytest.raises(InputValidationError, match="graph"):
+        influence(_ds(), graph="likes")
+    with pytest.raises(InputValidationError, match="MISSING_GRAPH"):
+        influence(_ds(), graph="follower", spread=False)
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_higgs_full_table_under_a_minute(higgs_dir):
+    import influence_graph as ig
+
+    ds = ig.datasets.higgs(data_dir=higgs_dir)
+    t0 = time.perf_counter()
+    tab = influence(ds, seed=0)
+    seconds = time.perf_counter() - t0
+    assert tab.height == 304_691
+    defined = [c for c in ALL if c not in ("posts", "engagement_per_post", "audience_reach",
+                                           "viral_centrality", "vc_converged", "mean_cascade_size",
+                                           "max_cascade_size", "max_depth", "structural_virality")]
+    assert tab.select(pl.col(defined).null_count().sum()).row(0) == (0,) * len(defined)
+    started = tab.filter(pl.col("cascades_started") > 0)
+    assert started["mean_cascade_size"].null_count() == 0
+    assert seconds < 60, f"influence(higgs) took {seconds:.1f} s"
