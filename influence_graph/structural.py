@@ -54,11 +54,17 @@ def _is_graphs(data: Any) -> bool:
 
 
 def _universe(data: Any) -> pl.Series:
-    """The sorted user universe of a Dataset, an InteractionGraphs or an edge table."""
+    """Return the sorted user universe of a Dataset, an InteractionGraphs or an edge table."""
     if _is_dataset(data) or _is_graphs(data):
         return data.users["user"].cast(pl.String).sort()
     if isinstance(data, pl.DataFrame):
-        return pl.concat([data["source"], data["target"]]).cast(pl.String).unique().sort().rename("user")
+        return (
+            pl.concat([data["source"], data["target"]])
+            .cast(pl.String)
+            .unique()
+            .sort()
+            .rename("user")
+        )
     raise TypeError(
         "data must be an influence_graph Dataset, an InteractionGraphs or a polars DataFrame "
         f"with source and target columns; got {type(data).__name__}"
@@ -97,7 +103,9 @@ def _graphs_layer(g: Any, layer: str) -> pl.DataFrame | None:
     if "weight" not in e.columns:
         e = e.with_columns(weight=pl.lit(1.0))
     return e.select(
-        pl.col("source").cast(pl.String), pl.col("target").cast(pl.String), pl.col("weight").cast(pl.Float64)
+        pl.col("source").cast(pl.String),
+        pl.col("target").cast(pl.String),
+        pl.col("weight").cast(pl.Float64),
     )
 
 
@@ -115,7 +123,11 @@ def _edge_table(data: Any, graph: str) -> pl.DataFrame | None:
         check_columns(data, ["source", "target"], what="edges")
         wcol = "weight" if "weight" in data.columns else ("p" if "p" in data.columns else None)
         w = pl.col(wcol).cast(pl.Float64) if wcol else pl.lit(1.0)
-        return _aggregate(data.select(pl.col("source").cast(pl.String), pl.col("target").cast(pl.String), weight=w))
+        return _aggregate(
+            data.select(
+                pl.col("source").cast(pl.String), pl.col("target").cast(pl.String), weight=w
+            )
+        )
     if graph == "given":
         probs = getattr(data, "probabilities", None)
         if probs is None:
@@ -145,7 +157,9 @@ def _missing_graph(graph: str) -> InputValidationError:
 
 def _codes(users: pl.Series, edges: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Integer codes (positions in the sorted ``users``) of each edge's endpoints."""
-    index = pl.DataFrame({"user": users, "_i": pl.int_range(users.len(), dtype=pl.Int64, eager=True)})
+    index = pl.DataFrame(
+        {"user": users, "_i": pl.int_range(users.len(), dtype=pl.Int64, eager=True)}
+    )
     coded = (
         edges.with_row_index("_row")
         .join(index.rename({"user": "source", "_i": "_s"}), on="source", how="left")
@@ -311,7 +325,10 @@ def _probability_csr(
 
 
 def spectral_radius(
-    probabilities: pl.DataFrame, *, users: Sequence[str] | pl.Series | None = None, beta: float = 1.0
+    probabilities: pl.DataFrame,
+    *,
+    users: Sequence[str] | pl.Series | None = None,
+    beta: float = 1.0,
 ) -> float:
     """Leading eigenvalue (spectral radius) of the weighted adjacency β·P.
 
@@ -377,12 +394,16 @@ def _perron_root(sub: Any) -> float:
     from scipy.sparse.linalg import ArpackNoConvergence, eigs
 
     try:
-        vals = eigs(sub, k=1, which="LM", return_eigenvectors=False, tol=1e-12, maxiter=max(1000, 20 * m))
+        vals = eigs(
+            sub, k=1, which="LM", return_eigenvectors=False, tol=1e-12, maxiter=max(1000, 20 * m)
+        )
         return float(np.max(np.abs(vals)))
     except ArpackNoConvergence:  # pragma: no cover - ARPACK rarely fails on these blocks
         if m <= 5000:
             return float(np.max(np.abs(np.linalg.eigvals(sub.toarray()))))
-        raise EstimatorError(f"ARPACK did not converge on a strongly connected block of {m} users") from None
+        raise EstimatorError(
+            f"ARPACK did not converge on a strongly connected block of {m} users"
+        ) from None
 
 
 def _vc_kernel():
@@ -470,7 +491,9 @@ def _vc_kernel():
             reached = np.zeros(n, dtype=np.bool_)
             lists = np.empty((4, n), dtype=np.int64)
             for s in range(c, n, n_chunks):
-                val, t, ok = one_seed(s, indptr, tgt, bw, tol, use_tol, max_steps, U, last, prod, flag, reached, lists)
+                val, t, ok = one_seed(
+                    s, indptr, tgt, bw, tol, use_tol, max_steps, U, last, prod, flag, reached, lists
+                )
                 out[s] = val
                 steps[s] = t
                 conv[s] = ok
@@ -580,15 +603,24 @@ def viral_centrality(
         kernel = _vc_kernel()
         n_chunks = int(min(n, 4 * numba.get_num_threads(), max(1, 4e8 // (48 * n))))
         kernel(
-            indptr, tgt, bw, float(tol or 0.0), tol is not None,
+            indptr,
+            tgt,
+            bw,
+            float(tol or 0.0),
+            tol is not None,
             np.int64(max_steps if max_steps is not None else np.iinfo(np.int64).max),
-            n_chunks, out, steps, conv,
+            n_chunks,
+            out,
+            steps,
+            conv,
         )
     return pl.DataFrame(
         {
             "user": universe,
             "viral_centrality": out,
             "vc_steps": steps,
-            "vc_converged": pl.Series(conv, dtype=pl.Boolean) if tol is not None else pl.Series([None] * n, dtype=pl.Boolean),
+            "vc_converged": pl.Series(conv, dtype=pl.Boolean)
+            if tol is not None
+            else pl.Series([None] * n, dtype=pl.Boolean),
         }
     )

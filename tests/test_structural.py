@@ -19,7 +19,9 @@ from tests.conftest import events_frame
 
 
 def _prob(rows):
-    return pl.DataFrame(rows, schema={"source": pl.String, "target": pl.String, "p": pl.Float64}, orient="row")
+    return pl.DataFrame(
+        rows, schema={"source": pl.String, "target": pl.String, "p": pl.Float64}, orient="row"
+    )
 
 
 def _edges(pairs, weights=None):
@@ -29,7 +31,7 @@ def _edges(pairs, weights=None):
     return pl.DataFrame(d)
 
 
-# --------------------------------------------------------------------------- the published algorithm
+# ------------------------------------------------------------------ the published algorithm
 
 
 def reference_viral_centrality(inList, inWeight, outList, Niter=-1, beta=1.0, tol=0.001):
@@ -57,17 +59,7 @@ def reference_viral_centrality(inList, inWeight, outList, Niter=-1, beta=1.0, to
         read = 0
         write = 1
 
-        def keep_going():
-            if Niter >= 1:
-                return t < Niter
-            q = bfs_queue[0:write]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                rel = (prev_uninfected[q] - uninfected[q]) / prev_uninfected[q]
-            if np.all(np.isnan(rel)):
-                return False  # np.nanmax of all-NaN is NaN, and NaN > tol is False
-            return np.nanmax(rel) > tol
-
-        while keep_going():
+        while _keep_going(Niter, tol, t, bfs_queue[0:write], prev_uninfected, uninfected):
             prev_uninfected = np.copy(uninfected)
             if read != write:
                 write_start = write
@@ -81,7 +73,9 @@ def reference_viral_centrality(inList, inWeight, outList, Niter=-1, beta=1.0, to
             for node in bfs_queue[0:write]:
                 prob_uninfected = 1
                 for con in range(len(inList[node])):
-                    prob_uninfected = prob_uninfected * (1 - (last_infected[inList[node][con]] * (beta * inWeight[node][con])))
+                    prob_uninfected = prob_uninfected * (
+                        1 - (last_infected[inList[node][con]] * (beta * inWeight[node][con]))
+                    )
                 cur_infected[node] = (1 - prob_uninfected) * uninfected[node]
             for node in bfs_queue[0:write]:
                 last_infected[node] = cur_infected[node]
@@ -90,6 +84,17 @@ def reference_viral_centrality(inList, inWeight, outList, Niter=-1, beta=1.0, to
         avg_infections[seed] = sum(1 - uninfected) - 1
         steps[seed] = t
     return avg_infections, steps
+
+
+def _keep_going(Niter, tol, t, q, prev_uninfected, uninfected):
+    """The published loop condition (Niter mode, or nanmax relative drop > tol)."""
+    if Niter >= 1:
+        return t < Niter
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rel = (prev_uninfected[q] - uninfected[q]) / prev_uninfected[q]
+    if np.all(np.isnan(rel)):
+        return False  # np.nanmax of all-NaN is NaN, and NaN > tol is False
+    return np.nanmax(rel) > tol
 
 
 def _lists(names, table):
@@ -113,7 +118,7 @@ def _exact_ic_outward(names, table, seed):
     for live in itertools.product([0, 1], repeat=len(edges)):
         prob = 1.0
         adj = {u: [] for u in names}
-        for (s, t, p), on in zip(edges, live):
+        for (s, t, p), on in zip(edges, live, strict=True):
             prob *= p if on else 1 - p
             if on:
                 adj[s].append(t)
@@ -146,7 +151,7 @@ def test_star_pagerank_ranks_the_source_of_content_first():
     # hub x, leaf y: y = (1-d)/n + d*x/n ; x = (1-d)/n + d*(k*y + x/n)
     a = np.array([[1 - d / n, -d * k], [-d / n, 1.0]])
     x, y = np.linalg.solve(a, [(1 - d) / n, (1 - d) / n])
-    pr = dict(zip(m["user"], m["pagerank"]))
+    pr = dict(zip(m["user"], m["pagerank"], strict=True))
     assert pr["hub"] == pytest.approx(x, rel=1e-6) and pr["l0"] == pytest.approx(y, rel=1e-6)
     assert max(pr, key=pr.get) == "hub"
     hub = m.filter(pl.col("user") == "hub").row(0, named=True)
@@ -156,7 +161,7 @@ def test_star_pagerank_ranks_the_source_of_content_first():
 def _dense_pagerank(n, src, tgt, w, d):
     """Independent PageRank on the reversed graph (v → u for each u → v), dangling uniform."""
     m = np.zeros((n, n))
-    for s, t, x in zip(src, tgt, w):
+    for s, t, x in zip(src, tgt, w, strict=True):
         m[t, s] += x
     out = m.sum(axis=1)
     trans = np.where(out[:, None] > 0, m / np.where(out[:, None] > 0, out[:, None], 1), 1.0 / n)
@@ -166,7 +171,11 @@ def _dense_pagerank(n, src, tgt, w, d):
     return v / v.sum()
 
 
-@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6), st.integers(1, 5)), min_size=1, max_size=25))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 6), st.integers(0, 6), st.integers(1, 5)), min_size=1, max_size=25
+    )
+)
 def test_weighted_pagerank_matches_dense_oracle(rows):
     rows = [(s, t, w) for s, t, w in rows if s != t]
     if not rows:
@@ -184,43 +193,73 @@ def test_weighted_pagerank_matches_dense_oracle(rows):
     np.testing.assert_allclose(m["pagerank"].to_numpy(), expect, atol=1e-8)
     # unweighted variant ignores weights
     m1 = structural_metrics(table, weights=None)
-    np.testing.assert_allclose(m1["pagerank"].to_numpy(), _dense_pagerank(len(names), src, tgt, [1] * len(src), 0.85), atol=1e-8)
+    np.testing.assert_allclose(
+        m1["pagerank"].to_numpy(),
+        _dense_pagerank(len(names), src, tgt, [1] * len(src), 0.85),
+        atol=1e-8,
+    )
 
 
 def test_coreness_of_clique_with_pendant_and_reciprocal_pairs():
     clique = [(a, b) for a in "abcd" for b in "abcd" if a < b]
     m = structural_metrics(_edges(clique + [("d", "e"), ("f", "g"), ("g", "f")]))
-    assert dict(zip(m["user"], m["coreness"])) == {"a": 3, "b": 3, "c": 3, "d": 3, "e": 1, "f": 1, "g": 1}
+    assert dict(zip(m["user"], m["coreness"], strict=True)) == {
+        "a": 3,
+        "b": 3,
+        "c": 3,
+        "d": 3,
+        "e": 1,
+        "f": 1,
+        "g": 1,
+    }
 
 
 def test_engagement_graph_from_dataset_has_one_row_per_user():
-    ev = events_frame([
-        ("b", "retweet", "a", None, None, 1),
-        ("b", "retweet", "a", None, None, 2),
-        ("c", "mention", "a", None, None, 3),
-        ("a", "reply", "c", None, None, 4),
-        ("z", "post", None, None, None, 5),   # no edges: still a row
-        ("c", "retweet", "c", None, None, 6),  # self-pair: no edge
-    ])
+    ev = events_frame(
+        [
+            ("b", "retweet", "a", None, None, 1),
+            ("b", "retweet", "a", None, None, 2),
+            ("c", "mention", "a", None, None, 3),
+            ("a", "reply", "c", None, None, 4),
+            ("z", "post", None, None, None, 5),  # no edges: still a row
+            ("c", "retweet", "c", None, None, 6),  # self-pair: no edge
+        ]
+    )
     ds = make_dataset(events=ev)
     m = structural_metrics(ds)
     assert m["user"].to_list() == ["a", "b", "c", "z"]
     rows = {r["user"]: r for r in m.iter_rows(named=True)}
-    assert (rows["a"]["out_degree"], rows["a"]["out_strength"], rows["a"]["in_degree"]) == (2, 3.0, 1)
-    assert (rows["b"]["in_degree"], rows["b"]["in_strength"], rows["b"]["out_degree"]) == (1, 2.0, 0)
+    assert (rows["a"]["out_degree"], rows["a"]["out_strength"], rows["a"]["in_degree"]) == (
+        2,
+        3.0,
+        1,
+    )
+    assert (rows["b"]["in_degree"], rows["b"]["in_strength"], rows["b"]["out_degree"]) == (
+        1,
+        2.0,
+        0,
+    )
     assert (rows["z"]["in_degree"], rows["z"]["out_degree"], rows["z"]["coreness"]) == (0, 0, 0)
     assert m["pagerank"].sum() == pytest.approx(1.0)
-    assert structural_metrics(ds, graph="retweet").filter(pl.col("user") == "a")["out_strength"].item() == 2.0
+    assert (
+        structural_metrics(ds, graph="retweet").filter(pl.col("user") == "a")["out_strength"].item()
+        == 2.0
+    )
 
 
 def test_dataset_edges_equal_build_graphs_edges():
     from influence_graph.graphs import build_graphs
 
-    ev = events_frame([
-        ("b", "retweet", "a", None, None, 1), ("b", "retweet", "a", None, None, 2),
-        ("c", "quote", "a", None, None, 3), ("a", "mention", "c", None, None, 4),
-        ("d", "reply", "b", None, None, 5), ("a", "retweet", "a", None, None, 6),
-    ])
+    ev = events_frame(
+        [
+            ("b", "retweet", "a", None, None, 1),
+            ("b", "retweet", "a", None, None, 2),
+            ("c", "quote", "a", None, None, 3),
+            ("a", "mention", "c", None, None, 4),
+            ("d", "reply", "b", None, None, 5),
+            ("a", "retweet", "a", None, None, 6),
+        ]
+    )
     follows = pl.DataFrame({"follower": ["b", "c", "b"], "followee": ["a", "a", "d"]})
     ds = make_dataset(events=ev, follows=follows)
     g = build_graphs(ds)
@@ -272,7 +311,7 @@ def test_tree_equals_exact_ic_spread(seed):
     table = _prob(_random_tree(rng, 11))
     vc = viral_centrality(table, tol=1e-15)
     names = vc["user"].to_list()
-    for user, score in zip(names, vc["viral_centrality"]):
+    for user, score in zip(names, vc["viral_centrality"], strict=True):
         assert score == pytest.approx(_exact_ic_outward(names, table, user), rel=1e-12, abs=1e-14)
 
 
@@ -290,15 +329,19 @@ def test_large_tree_equals_closed_form():
             expect[s] += prod
             node = s
     vc = viral_centrality(_prob(rows), tol=1e-300)
-    got = dict(zip(vc["user"], vc["viral_centrality"]))
+    got = dict(zip(vc["user"], vc["viral_centrality"], strict=True))
     for u, v in expect.items():
         assert got[u] == pytest.approx(v, rel=1e-10, abs=1e-300)
 
 
 @given(
     st.lists(
-        st.tuples(st.integers(0, 7), st.integers(0, 7), st.sampled_from([0.0, 0.05, 0.3, 0.7, 1.0])),
-        min_size=1, max_size=30, unique_by=lambda r: (r[0], r[1]),
+        st.tuples(
+            st.integers(0, 7), st.integers(0, 7), st.sampled_from([0.0, 0.05, 0.3, 0.7, 1.0])
+        ),
+        min_size=1,
+        max_size=30,
+        unique_by=lambda r: (r[0], r[1]),
     ),
     st.sampled_from([1e-3, 1e-6, 0.2]),
     st.sampled_from([0.5, 1.0]),
@@ -315,7 +358,9 @@ def test_matches_literal_reference_on_graphs_with_cycles(rows, tol, beta):
     assert vc["vc_steps"].to_list() == ref_steps.tolist()
     fixed_ref, _ = reference_viral_centrality(*_lists(names, table), Niter=3, beta=beta)
     fixed = viral_centrality(table, users=names, tol=None, max_steps=3, beta=beta)
-    np.testing.assert_allclose(fixed["viral_centrality"].to_numpy(), fixed_ref, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(
+        fixed["viral_centrality"].to_numpy(), fixed_ref, rtol=1e-12, atol=1e-12
+    )
 
 
 def test_isolated_users_score_zero():
@@ -338,11 +383,17 @@ def test_input_rules_are_those_of_the_spread_engine():
 
 def test_row_order_does_not_matter():
     rng = np.random.default_rng(1)
-    rows = [(f"u{s}", f"u{t}", float(rng.uniform(0, 0.5))) for s, t in rng.integers(0, 30, (120, 2)) if s != t]
+    rows = [
+        (f"u{s}", f"u{t}", float(rng.uniform(0, 0.5)))
+        for s, t in rng.integers(0, 30, (120, 2))
+        if s != t
+    ]
     table = _prob(list({(s, t): (s, t, p) for s, t, p in rows}.values()))
     a = viral_centrality(table)
     b = viral_centrality(table.sample(fraction=1.0, shuffle=True, seed=3))
-    np.testing.assert_allclose(a["viral_centrality"].to_numpy(), b["viral_centrality"].to_numpy(), rtol=1e-12)
+    np.testing.assert_allclose(
+        a["viral_centrality"].to_numpy(), b["viral_centrality"].to_numpy(), rtol=1e-12
+    )
 
 
 def test_bad_inputs_raise():
@@ -352,20 +403,27 @@ def test_bad_inputs_raise():
     with pytest.raises(InputValidationError) as err:
         viral_centrality(_prob([("a", "b", 0.6)]), beta=2.0)
     assert err.value.rule == "BAD_PARAM" and err.value.column == "beta"
-    for kwargs in ({"tol": 0.0}, {"tol": None, "max_steps": None}, {"max_steps": 0}, {"beta": -1.0}):
+    for kwargs in (
+        {"tol": 0.0},
+        {"tol": None, "max_steps": None},
+        {"max_steps": 0},
+        {"beta": -1.0},
+    ):
         with pytest.raises(InputValidationError) as err:
             viral_centrality(_prob([("a", "b", 0.5)]), **kwargs)
         assert err.value.rule == "BAD_PARAM"
 
 
 def test_spectral_radius_small_cases():
-    assert spectral_radius(_prob([("a", "b", 0.5), ("b", "c", 0.9)])) == pytest.approx(0.0, abs=1e-12)
+    assert spectral_radius(_prob([("a", "b", 0.5), ("b", "c", 0.9)])) == pytest.approx(
+        0.0, abs=1e-12
+    )
     cyc = _prob([("a", "b", 0.4), ("b", "a", 0.9)])
     assert spectral_radius(cyc) == pytest.approx(0.6)
     assert spectral_radius(cyc, beta=0.5) == pytest.approx(0.3)
 
 
-# --------------------------------------------------------------------------- Congress (published data)
+# ------------------------------------------------------------------ Congress (published data)
 
 
 @pytest.fixture(scope="module")
@@ -374,20 +432,22 @@ def congress(congress_dir):
     names = data["usernameList"]
     rows = [
         (names[i], names[j], w)
-        for i, (outs, ws) in enumerate(zip(data["outList"], data["outWeight"]))
-        for j, w in zip(outs, ws)
+        for i, (outs, ws) in enumerate(zip(data["outList"], data["outWeight"], strict=True))
+        for j, w in zip(outs, ws, strict=True)
     ]
     return data, names, _prob(rows)
 
 
 def test_congress_matches_published_algorithm(congress):
     data, names, table = congress
-    ref, ref_steps = reference_viral_centrality(data["inList"], data["inWeight"], data["outList"], Niter=-1, tol=1e-3)
+    ref, ref_steps = reference_viral_centrality(
+        data["inList"], data["inWeight"], data["outList"], Niter=-1, tol=1e-3
+    )
     vc = viral_centrality(table, users=names, tol=1e-3)
-    got = dict(zip(vc["user"], vc["viral_centrality"]))
-    steps = dict(zip(vc["user"], vc["vc_steps"]))
+    got = dict(zip(vc["user"], vc["viral_centrality"], strict=True))
+    steps = dict(zip(vc["user"], vc["vc_steps"], strict=True))
     assert vc.height == 475 and vc["vc_converged"].all()
-    rel = np.array([abs(got[u] - r) / abs(r) for u, r in zip(names, ref)])
+    rel = np.array([abs(got[u] - r) / abs(r) for u, r in zip(names, ref, strict=True)])
     assert rel.max() < 1e-6
     assert [steps[u] for u in names] == ref_steps.tolist()
 
@@ -401,7 +461,9 @@ def test_congress_spectral_radius_and_published_correlations(congress):
     assert spearmanr(m["in_degree"], m["viral_centrality"])[0] == pytest.approx(0.08, abs=0.02)
     assert spearmanr(m["out_strength"], m["viral_centrality"])[0] == pytest.approx(0.996, abs=0.002)
     # at larger β the correlation with out-strength falls (SCIENCE.md §6)
-    vc7 = viral_centrality(table, users=names, beta=7.0).join(m.select("user", "out_strength"), on="user")
+    vc7 = viral_centrality(table, users=names, beta=7.0).join(
+        m.select("user", "out_strength"), on="user"
+    )
     assert spearmanr(vc7["out_strength"], vc7["viral_centrality"])[0] < 0.996
 
 

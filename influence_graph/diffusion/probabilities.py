@@ -54,7 +54,9 @@ ADOPTIONS: tuple[str, ...] = ("retweet", "quote", "reply")
 # --------------------------------------------------------------------------- validation
 
 
-def _fail(rule: str, what: str, row: dict, message: str, column: str = "p", value: Any = None) -> Failure:
+def _fail(
+    rule: str, what: str, row: dict, message: str, column: str = "p", value: Any = None
+) -> Failure:
     return Failure(
         rule=rule,
         file=what,
@@ -109,7 +111,8 @@ def validate_probabilities(
     >>> validate_probabilities(t, model="lt")
     Traceback (most recent call last):
     ...
-    influence_graph.exceptions.InputValidationError: probabilities: column 'p': '1.3' in-weights of user 'c' sum to more than 1 (LT needs Σ_u b(u, v) ≤ 1) [rule=LT_WEIGHT_SUM] (hint: use weighted_cascade, or normalise the in-weights of these users explicitly)
+    influence_graph.exceptions.InputValidationError: probabilities: column 'p': '1.3' in-weights \
+    of user 'c' sum to more than 1 (LT needs Σ_u b(u, v) ≤ 1) [rule=LT_WEIGHT_SUM] ...
     """
     check_choice("model", model, ("ic", "lt"))
     if not isinstance(table, pl.DataFrame):
@@ -118,7 +121,10 @@ def validate_probabilities(
     for col in ("source", "target"):
         if table.schema[col] not in (pl.String, pl.Categorical, pl.Null):
             raise InputValidationError.single(
-                "ID_TYPE", f"user ids must be strings, not {table.schema[col]}", file=what, column=col,
+                "ID_TYPE",
+                f"user ids must be strings, not {table.schema[col]}",
+                file=what,
+                column=col,
                 hint="ids are opaque strings ('007' differs from '7'); cast them before",
             )
     if not (table.schema["p"].is_numeric() or table.schema["p"] == pl.Null):
@@ -126,17 +132,31 @@ def validate_probabilities(
             "P_TYPE", f"p must be numeric, not {table.schema['p']}", file=what, column="p"
         )
     table = table.with_columns(
-        pl.col("source").cast(pl.String), pl.col("target").cast(pl.String), pl.col("p").cast(pl.Float64)
+        pl.col("source").cast(pl.String),
+        pl.col("target").cast(pl.String),
+        pl.col("p").cast(pl.Float64),
     )
     t = table.select("source", "target", "p").with_row_index("_record", offset=1)
     p = pl.col("p")
     checks = [
-        ("ID_MISSING", pl.col("source").is_null() | pl.col("target").is_null(), "user id is missing"),
+        (
+            "ID_MISSING",
+            pl.col("source").is_null() | pl.col("target").is_null(),
+            "user id is missing",
+        ),
         ("P_MISSING", p.is_null(), "p is missing"),
         ("P_NAN", p.is_nan(), "p is NaN"),
         ("P_RANGE", p.is_not_nan() & ((p < 0) | (p > 1)), "is not a probability in [0, 1]"),
-        ("SELF_LOOP", pl.col("source") == pl.col("target"), "self-loop (source == target) cannot change any spread; drop it"),
-        ("DUP_EDGE", pl.struct("source", "target").is_duplicated(), "edge appears on more than one row"),
+        (
+            "SELF_LOOP",
+            pl.col("source") == pl.col("target"),
+            "self-loop (source == target) cannot change any spread; drop it",
+        ),
+        (
+            "DUP_EDGE",
+            pl.struct("source", "target").is_duplicated(),
+            "edge appears on more than one row",
+        ),
     ]
     failures: list[Failure] = []
     counts: dict[str, int] = {}
@@ -157,7 +177,10 @@ def validate_probabilities(
                         failures.append(_fail(sub, what, row, f"{message} {kind}", value=row["p"]))
             else:
                 col = {"ID_MISSING": "source", "SELF_LOOP": "target"}.get(rule, "p")
-                failures += [_fail(rule, what, r, message, column=col, value=r["p"]) for r in bad.head(50).iter_rows(named=True)]
+                failures += [
+                    _fail(rule, what, r, message, column=col, value=r["p"])
+                    for r in bad.head(50).iter_rows(named=True)
+                ]
     if not failures and model == "lt":
         sums = t.group_by("target").agg(pl.col("p").sum().alias("total"), pl.col("_record").min())
         over = sums.filter(pl.col("total") > 1 + LT_SUM_TOLERANCE).sort("target")
@@ -165,9 +188,14 @@ def validate_probabilities(
             counts["LT_WEIGHT_SUM"] = over.height
             failures += [
                 Failure(
-                    rule="LT_WEIGHT_SUM", file=what, column="p", value=f"{r['total']:.6g}",
-                    message=f"in-weights of user {r['target']!r} sum to more than 1 (LT needs Σ_u b(u, v) ≤ 1)",
-                    hint="use weighted_cascade, or normalise the in-weights of these users explicitly",
+                    rule="LT_WEIGHT_SUM",
+                    file=what,
+                    column="p",
+                    value=f"{r['total']:.6g}",
+                    message=f"in-weights of user {r['target']!r} sum to more than 1 "
+                    "(LT needs Σ_u b(u, v) ≤ 1)",
+                    hint="use weighted_cascade, or normalise the in-weights of these users "
+                    "explicitly",
                 )
                 for r in over.head(50).iter_rows(named=True)
             ]
@@ -182,7 +210,10 @@ def validate_probabilities(
 def _stable_hash(ids: pl.Series) -> pl.DataFrame:
     """64-bit BLAKE2b hash of each distinct id: stable across runs, platforms, versions."""
     uniq = ids.unique().sort()
-    h = [int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "little") for s in uniq]
+    h = [
+        int.from_bytes(hashlib.blake2b(s.encode("utf-8"), digest_size=8).digest(), "little")
+        for s in uniq
+    ]
     return pl.DataFrame({"id": uniq, "h": pl.Series(h, dtype=pl.UInt64)})
 
 
@@ -201,13 +232,18 @@ def _trivalency(edges: pl.DataFrame, seed: SeedLike) -> pl.DataFrame:
         hashes.rename({"id": "target", "h": "_ht"}), on="target", how="left"
     )
     with np.errstate(over="ignore"):
-        x = _splitmix(_splitmix(_splitmix(np.full(e.height, key, dtype=np.uint64)) ^ e["_hs"].to_numpy()) ^ e["_ht"].to_numpy())
+        x = _splitmix(
+            _splitmix(_splitmix(np.full(e.height, key, dtype=np.uint64)) ^ e["_hs"].to_numpy())
+            ^ e["_ht"].to_numpy()
+        )
     level = ((x >> np.uint64(32)) * np.uint64(3)) >> np.uint64(32)  # unbiased-enough 0, 1, 2
     p = np.asarray(TRIVALENCY_LEVELS)[level.astype(np.int64)]
     return e.select("source", "target", p=pl.Series(p, dtype=pl.Float64))
 
 
-def _adoption_counts(events: pl.DataFrame, adoptions: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _adoption_counts(
+    events: pl.DataFrame, adoptions: tuple[str, ...]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """A_{u→v} per (source=u, target=v) and A_u with its rule per source u."""
     eng = events.filter(
         pl.col("action").cast(pl.String).is_in(list(adoptions)),
@@ -215,23 +251,35 @@ def _adoption_counts(events: pl.DataFrame, adoptions: tuple[str, ...]) -> tuple[
         pl.col("target_user") != pl.col("user"),
     ).select(source=pl.col("target_user"), target=pl.col("user"), parent=pl.col("parent_id"))
     pair = eng.group_by("source", "target").agg(
-        engagements=(pl.col("parent").drop_nulls().n_unique() + pl.col("parent").null_count()).cast(pl.Int64)
+        engagements=(pl.col("parent").drop_nulls().n_unique() + pl.col("parent").null_count()).cast(
+            pl.Int64
+        )
     )
     # A log that credits re-shares to the re-sharer (some engagement's parent_id is the
     # post_id of a retweet or quote) makes u's retweets and quotes posts of u, too.
-    reshares = events.filter(pl.col("action").cast(pl.String).is_in(["retweet", "quote"])).drop_nulls("post_id")
+    reshares = events.filter(
+        pl.col("action").cast(pl.String).is_in(["retweet", "quote"])
+    ).drop_nulls("post_id")
     credited = bool(reshares.height) and bool(
-        events.select(pl.col("parent_id").drop_nulls().is_in(reshares["post_id"].implode()).any()).item()
+        events.select(
+            pl.col("parent_id").drop_nulls().is_in(reshares["post_id"].implode()).any()
+        ).item()
     )
     shared = ["post", "retweet", "quote"] if credited else ["post"]
     posts = events.filter(pl.col("action").cast(pl.String).is_in(shared)).select(
         source=pl.col("user"), pid=pl.col("post_id")
     )
-    known_ids = pl.concat([posts.drop_nulls("pid"), eng.select("source", pid=pl.col("parent")).drop_nulls("pid")])
+    known_ids = pl.concat(
+        [posts.drop_nulls("pid"), eng.select("source", pid=pl.col("parent")).drop_nulls("pid")]
+    )
     known = known_ids.group_by("source").agg(known=pl.col("pid").n_unique().cast(pl.Int64))
-    anon_posts = posts.filter(pl.col("pid").is_null()).group_by("source").agg(anon=pl.len().cast(pl.Int64))
+    anon_posts = (
+        posts.filter(pl.col("pid").is_null()).group_by("source").agg(anon=pl.len().cast(pl.Int64))
+    )
     has_posts = posts.select("source").unique().with_columns(has_posts=pl.lit(True))
-    has_parent = eng.drop_nulls("parent").select("source").unique().with_columns(has_parent=pl.lit(True))
+    has_parent = (
+        eng.drop_nulls("parent").select("source").unique().with_columns(has_parent=pl.lit(True))
+    )
     max_eng = pair.group_by("source").agg(max_engager=pl.col("engagements").max())
     sources = pl.concat([pair.select("source"), posts.select("source")]).unique()
     per_user = (
@@ -240,7 +288,10 @@ def _adoption_counts(events: pl.DataFrame, adoptions: tuple[str, ...]) -> tuple[
         .join(has_posts, on="source", how="left")
         .join(has_parent, on="source", how="left")
         .join(max_eng, on="source", how="left")
-        .with_columns(pl.col("known", "anon", "max_engager").fill_null(0), pl.col("has_posts", "has_parent").fill_null(False))
+        .with_columns(
+            pl.col("known", "anon", "max_engager").fill_null(0),
+            pl.col("has_posts", "has_parent").fill_null(False),
+        )
         .select(
             "source",
             posts=pl.max_horizontal(pl.col("known") + pl.col("anon"), pl.col("max_engager")),
@@ -255,7 +306,11 @@ def _adoption_counts(events: pl.DataFrame, adoptions: tuple[str, ...]) -> tuple[
 
 
 def _learned(
-    edges: pl.DataFrame, events: pl.DataFrame, prior: tuple[float, float], confidence: float, adoptions: tuple[str, ...]
+    edges: pl.DataFrame,
+    events: pl.DataFrame,
+    prior: tuple[float, float],
+    confidence: float,
+    adoptions: tuple[str, ...],
 ) -> pl.DataFrame:
     from scipy.stats import beta as beta_dist
 
@@ -290,7 +345,9 @@ def _learned(
 def _check_adoptions(adoptions: object) -> tuple[str, ...]:
     allowed = ("retweet", "quote", "reply", "mention")
     if isinstance(adoptions, str) or not isinstance(adoptions, (tuple, list)) or not adoptions:
-        raise bad_param("adoptions", adoptions, "be a non-empty tuple of " + ", ".join(map(repr, allowed)))
+        raise bad_param(
+            "adoptions", adoptions, "be a non-empty tuple of " + ", ".join(map(repr, allowed))
+        )
     for a in adoptions:
         check_choice("adoptions", a, allowed)
     return tuple(dict.fromkeys(adoptions))
@@ -374,7 +431,8 @@ def edge_probabilities(
     >>> edge_probabilities(e, "constant", p=0.2)["p"].to_list()
     [0.2, 0.2]
     >>> t = edge_probabilities(e, "trivalency", seed=1)
-    >>> set(t["p"]) <= {0.1, 0.01, 0.001}, t.equals(edge_probabilities(e.reverse(), "trivalency", seed=1))
+    >>> same = t.equals(edge_probabilities(e.reverse(), "trivalency", seed=1))
+    >>> set(t["p"]) <= {0.1, 0.01, 0.001}, same
     (True, True)
 
     Notes
@@ -395,7 +453,8 @@ def edge_probabilities(
       (+ post rows without id), max_v A_{u→v}), so A_u ≥ A_{u→v} always; u's
       retweets and quotes are posts of u when the log credits re-shares to the
       re-sharer (some ``parent_id`` is a retweet's or quote's ``post_id``).
-      ``denominator`` says which evidence there was: ``posts`` (u has post rows), ``engaged_posts`` (no post
+      ``denominator`` says which evidence there was: ``posts`` (u has post rows),
+      ``engaged_posts`` (no post
       rows; only posts someone engaged with are known — a lower bound),
       ``max_engager`` (no posts and no parent ids, e.g. Higgs: A_u = the most
       engagements any one user made on u, the fewest posts consistent with the log
@@ -432,9 +491,13 @@ def edge_probabilities(
     if method == "learned":
         prior = _check_prior(prior)
         adoptions = _check_adoptions(adoptions)
-        confidence = check_number("confidence", confidence, low=0.0, high=1.0, low_open=True, high_open=True)  # type: ignore[assignment]
+        confidence = check_number(
+            "confidence", confidence, low=0.0, high=1.0, low_open=True, high_open=True
+        )  # type: ignore[assignment]
     if graph is None:
-        has_follower = (is_ds and data.follows is not None) or getattr(data, "follower", None) is not None
+        has_follower = (is_ds and data.follows is not None) or getattr(
+            data, "follower", None
+        ) is not None
         graph = "follower" if has_follower and not isinstance(data, pl.DataFrame) else "engagement"
     edges = _edge_table(data, graph)
     if edges is None:
@@ -445,7 +508,10 @@ def edge_probabilities(
     elif method == "weighted_cascade":
         indeg = edges.group_by("target").agg(in_degree=pl.len().cast(pl.Int64))
         out = edges.join(indeg, on="target", how="left").select(
-            "source", "target", p=(1.0 / pl.col("in_degree")).cast(pl.Float64), in_degree="in_degree"
+            "source",
+            "target",
+            p=(1.0 / pl.col("in_degree")).cast(pl.Float64),
+            in_degree="in_degree",
         )
     elif method == "trivalency":
         out = _trivalency(edges, seed)

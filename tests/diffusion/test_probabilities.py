@@ -11,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.stats import beta as beta_dist
 
-from tests.conftest import events_frame
 from influence_graph.dataset import make_dataset
 from influence_graph.diffusion.probabilities import (
     DEFAULT_PRIOR,
@@ -20,14 +19,20 @@ from influence_graph.diffusion.probabilities import (
     validate_probabilities,
 )
 from influence_graph.exceptions import InputValidationError
+from tests.conftest import events_frame
 
 
 def _edges(pairs):
-    return pl.DataFrame({"source": [s for s, _ in pairs], "target": [t for _, t in pairs]}, schema={"source": pl.String, "target": pl.String})
+    return pl.DataFrame(
+        {"source": [s for s, _ in pairs], "target": [t for _, t in pairs]},
+        schema={"source": pl.String, "target": pl.String},
+    )
 
 
 def _prob(rows):
-    return pl.DataFrame(rows, schema={"source": pl.String, "target": pl.String, "p": pl.Float64}, orient="row")
+    return pl.DataFrame(
+        rows, schema={"source": pl.String, "target": pl.String, "p": pl.Float64}, orient="row"
+    )
 
 
 def _as_dict(table):
@@ -52,7 +57,9 @@ def test_constant_rejects_p_outside_unit_interval(bad):
 
 def test_weighted_cascade_hand_computed():
     # c has in-neighbours a, b, d; b has a; a has none
-    e = _edges([("a", "c"), ("b", "c"), ("d", "c"), ("a", "b"), ("a", "c")])  # a→c repeated: one edge
+    e = _edges(
+        [("a", "c"), ("b", "c"), ("d", "c"), ("a", "b"), ("a", "c")]
+    )  # a→c repeated: one edge
     out = edge_probabilities(e, "weighted_cascade")
     assert out.rows() == [
         ("a", "b", 1.0, 1),
@@ -92,7 +99,7 @@ def _many_edges(n=600):
     s = rng.integers(0, 200, n)
     t = rng.integers(0, 200, n)
     keep = s != t
-    return _edges(list(zip(map(str, s[keep]), map(str, t[keep]))))
+    return _edges(list(zip(map(str, s[keep]), map(str, t[keep]), strict=True)))
 
 
 def test_trivalency_reproducible_levels_and_roughly_uniform():
@@ -117,11 +124,17 @@ def test_trivalency_differs_between_seeds():
 def test_trivalency_is_row_order_free_and_keyed_per_edge():
     e = _many_edges()
     full = edge_probabilities(e, "trivalency", seed=5)
-    shuffled = edge_probabilities(e.sample(fraction=1.0, shuffle=True, seed=9), "trivalency", seed=5)
+    shuffled = edge_probabilities(
+        e.sample(fraction=1.0, shuffle=True, seed=9), "trivalency", seed=5
+    )
     assert full.equals(shuffled)
     # an edge's draw does not depend on the other edges present
     sub = edge_probabilities(e.head(50), "trivalency", seed=5)
-    assert sub.join(full, on=["source", "target"], how="left").select((pl.col("p") == pl.col("p_right")).all()).item()
+    assert (
+        sub.join(full, on=["source", "target"], how="left")
+        .select((pl.col("p") == pl.col("p_right")).all())
+        .item()
+    )
 
 
 # --------------------------------------------------------------------------- given
@@ -189,9 +202,26 @@ def _learned_world():
 
 def test_learned_hand_computed_counts_and_posterior_mean():
     out = edge_probabilities(_learned_world(), "learned")
-    assert out.columns == ["source", "target", "p", "engagements", "posts", "p_low", "p_high", "denominator"]
+    assert out.columns == [
+        "source",
+        "target",
+        "p",
+        "engagements",
+        "posts",
+        "p_low",
+        "p_high",
+        "denominator",
+    ]
     got = {(r["source"], r["target"]): r for r in out.iter_rows(named=True)}
-    assert sorted(got) == [("a", "b"), ("a", "c"), ("a", "d"), ("b", "a"), ("f", "e"), ("f", "g"), ("f", "h")]
+    assert sorted(got) == [
+        ("a", "b"),
+        ("a", "c"),
+        ("a", "d"),
+        ("b", "a"),
+        ("f", "e"),
+        ("f", "g"),
+        ("f", "h"),
+    ]
     a, b = DEFAULT_PRIOR
     expect = {
         ("a", "b"): (2, 3, "posts"),
@@ -220,7 +250,9 @@ def test_learned_prior_keeps_one_of_one_edges_well_below_one():
 
 
 def test_learned_on_follower_graph_uses_prior_for_silent_edges():
-    ev = events_frame([("u", "post", None, "p1"), ("u", "post", None, "p2"), ("v", "retweet", "u", "r", "p1", 1)])
+    ev = events_frame(
+        [("u", "post", None, "p1"), ("u", "post", None, "p2"), ("v", "retweet", "u", "r", "p1", 1)]
+    )
     follows = pl.DataFrame({"follower": ["v", "w"], "followee": ["u", "u"]})
     out = edge_probabilities(make_dataset(events=ev, follows=follows), "learned", prior=(1.0, 3.0))
     assert out.select("source", "target", "p", "engagements", "posts").rows() == [
@@ -255,8 +287,13 @@ def test_learned_is_invariant_to_event_row_order(perm):
 def test_graph_default_and_missing_graph():
     ev = events_frame([("b", "retweet", "a"), ("c", "mention", "a")])
     ds = make_dataset(events=ev)
-    assert _as_dict(edge_probabilities(ds, "weighted_cascade")) == {("a", "b"): 1.0, ("a", "c"): 1.0}
-    assert _as_dict(edge_probabilities(ds, "weighted_cascade", graph="retweet")) == {("a", "b"): 1.0}
+    assert _as_dict(edge_probabilities(ds, "weighted_cascade")) == {
+        ("a", "b"): 1.0,
+        ("a", "c"): 1.0,
+    }
+    assert _as_dict(edge_probabilities(ds, "weighted_cascade", graph="retweet")) == {
+        ("a", "b"): 1.0
+    }
     with pytest.raises(InputValidationError) as err:
         edge_probabilities(ds, "constant", graph="follower")
     assert err.value.rule == "MISSING_GRAPH"
@@ -271,7 +308,9 @@ def test_unknown_method_and_graph_are_bad_params():
 
 
 @given(
-    st.lists(st.tuples(st.sampled_from("abcdef"), st.sampled_from("abcdef")), min_size=1, max_size=30),
+    st.lists(
+        st.tuples(st.sampled_from("abcdef"), st.sampled_from("abcdef")), min_size=1, max_size=30
+    ),
     st.randoms(use_true_random=False),
 )
 def test_schemes_are_row_order_free(pairs, rnd):
@@ -289,7 +328,14 @@ def test_schemes_are_row_order_free(pairs, rnd):
 
 @pytest.mark.parametrize(
     ("value", "rule"),
-    [(1.5, "P_RANGE"), (-0.5, "P_RANGE"), (float("inf"), "P_RANGE"), (float("-inf"), "P_RANGE"), (float("nan"), "P_NAN"), (None, "P_MISSING")],
+    [
+        (1.5, "P_RANGE"),
+        (-0.5, "P_RANGE"),
+        (float("inf"), "P_RANGE"),
+        (float("-inf"), "P_RANGE"),
+        (float("nan"), "P_NAN"),
+        (None, "P_MISSING"),
+    ],
 )
 def test_validate_rejects_bad_values_with_rule_and_record(value, rule):
     t = _prob([("a", "b", 0.5), ("b", "c", value), ("c", "d", 0.1)])
@@ -307,7 +353,10 @@ def test_validate_duplicates_conflicting_or_identical():
     e = err.value
     assert e.rule == "DUP_EDGE_CONFLICT" and e.counts == {"DUP_EDGE_CONFLICT": 2, "DUP_EDGE": 2}
     assert [(f.rule, f.record) for f in e.failures] == [
-        ("DUP_EDGE_CONFLICT", 1), ("DUP_EDGE_CONFLICT", 2), ("DUP_EDGE", 3), ("DUP_EDGE", 4)
+        ("DUP_EDGE_CONFLICT", 1),
+        ("DUP_EDGE_CONFLICT", 2),
+        ("DUP_EDGE", 3),
+        ("DUP_EDGE", 4),
     ]
     assert "conflicting" in e.failures[0].message and "identical" in e.failures[2].message
 
@@ -328,7 +377,9 @@ def test_validate_lists_every_failure_with_counts():
 
 def test_validate_missing_ids_columns_and_types():
     with pytest.raises(InputValidationError) as err:
-        validate_probabilities(pl.DataFrame({"source": ["a", None], "target": ["b", "c"], "p": [0.1, 0.2]}))
+        validate_probabilities(
+            pl.DataFrame({"source": ["a", None], "target": ["b", "c"], "p": [0.1, 0.2]})
+        )
     assert (err.value.rule, err.value.record) == ("ID_MISSING", 2)
     with pytest.raises(InputValidationError) as err:
         validate_probabilities(pl.DataFrame({"source": ["a"], "target": ["b"]}))
@@ -361,8 +412,9 @@ def test_validate_casts_integer_p_and_keeps_extra_columns():
 
 
 def test_learned_tracks_planted_probabilities_of_the_synthetic_world():
-    import influence_graph as ig
     from scipy.stats import spearmanr
+
+    import influence_graph as ig
 
     ds = ig.datasets.synthetic(n_users=2000, seed=7)
     est = edge_probabilities(ds, "learned")  # follower graph: the planted edges
@@ -370,7 +422,9 @@ def test_learned_tracks_planted_probabilities_of_the_synthetic_world():
     assert both.height == est.height == ds.truth.probabilities.height
     rho = spearmanr(both["p"], both["true"])[0]
     ratio = both["p"].mean() / both["true"].mean()
-    covered = both.select(((pl.col("p_low") <= pl.col("true")) & (pl.col("true") <= pl.col("p_high"))).mean()).item()
+    covered = both.select(
+        ((pl.col("p_low") <= pl.col("true")) & (pl.col("true") <= pl.col("p_high"))).mean()
+    ).item()
     # measured (docs/probabilities.md): rho 0.30, ratio 1.26, coverage 0.90
     assert rho > 0.15 and 0.5 < ratio < 2.0 and covered > 0.8
 
@@ -378,10 +432,17 @@ def test_learned_tracks_planted_probabilities_of_the_synthetic_world():
 def test_learned_adoptions_choose_the_counted_actions():
     ds = _learned_world()
     rt_only = edge_probabilities(ds, "learned", adoptions=("retweet",))
-    got = {(r["source"], r["target"]): (r["engagements"], r["posts"]) for r in rt_only.iter_rows(named=True)}
+    got = {
+        (r["source"], r["target"]): (r["engagements"], r["posts"])
+        for r in rt_only.iter_rows(named=True)
+    }
     assert got[("a", "b")] == (1, 3) and got[("f", "e")] == (0, 1) and got[("f", "h")] == (1, 1)
-    with_mentions = edge_probabilities(ds, "learned", adoptions=("retweet", "quote", "reply", "mention"))
-    got = {(r["source"], r["target"]): r["engagements"] for r in with_mentions.iter_rows(named=True)}
+    with_mentions = edge_probabilities(
+        ds, "learned", adoptions=("retweet", "quote", "reply", "mention")
+    )
+    got = {
+        (r["source"], r["target"]): r["engagements"] for r in with_mentions.iter_rows(named=True)
+    }
     assert got[("a", "d")] == 1 and got[("a", "c")] == 2  # mention without parent_id: one post
     for bad in ((), "retweet", ("like",)):
         with pytest.raises(InputValidationError) as err:
@@ -397,6 +458,9 @@ def test_reshares_credited_to_the_resharer_count_as_posts():
         ("c", "retweet", "b", "r3", "r1", 3),  # c retweets b's retweet: re-shares are credited
     ]
     out = edge_probabilities(make_dataset(events=events_frame(rows)), "learned")
-    got = {(r["source"], r["target"]): (r["engagements"], r["posts"], r["denominator"]) for r in out.iter_rows(named=True)}
+    got = {
+        (r["source"], r["target"]): (r["engagements"], r["posts"], r["denominator"])
+        for r in out.iter_rows(named=True)
+    }
     assert got[("b", "c")] == (1, 2, "posts")  # b shared r1 and r2
     assert got[("a", "b")] == (1, 1, "posts")
