@@ -475,3 +475,31 @@ def test_congress_dataset_given_graph(congress_dir, congress):
     m = structural_metrics(ds, graph="given")
     assert m.height == 475
     assert m.equals(structural_metrics(table))
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6)), min_size=1, max_size=25),
+    st.randoms(use_true_random=False),
+)
+def test_row_order_and_relabelling_invariance(pairs, rnd):
+    pairs = [(s, t) for s, t in pairs if s != t]
+    if not pairs:
+        return
+    uniq = sorted(set(pairs))
+    table = _prob([(f"u{s}", f"u{t}", 0.1 + 0.1 * ((s + t) % 5)) for s, t in uniq])
+    shuffled = table.sample(fraction=1.0, shuffle=True, seed=rnd.randint(0, 1000))
+    for f in (structural_metrics, viral_centrality):
+        a, b = f(table), f(shuffled)
+        assert a.columns == b.columns and a["user"].equals(b["user"])
+        for col in a.columns[1:]:
+            np.testing.assert_allclose(a[col].to_numpy(), b[col].to_numpy(), rtol=1e-9, atol=1e-12)
+    # relabelling users permutes the result
+    perm = list(range(7))
+    rnd.shuffle(perm)
+    relabel = {f"u{i}": f"w{perm[i]}" for i in range(7)}
+    renamed = table.with_columns(pl.col("source", "target").replace_strict(relabel))
+    for f in (structural_metrics, viral_centrality):
+        a = f(table).with_columns(pl.col("user").replace_strict(relabel)).sort("user")
+        b = f(renamed)
+        for col in a.columns[1:]:
+            np.testing.assert_allclose(a[col].to_numpy(), b[col].to_numpy(), rtol=1e-9, atol=1e-12)

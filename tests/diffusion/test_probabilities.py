@@ -464,3 +464,19 @@ def test_reshares_credited_to_the_resharer_count_as_posts():
     }
     assert got[("b", "c")] == (1, 2, "posts")  # b shared r1 and r2
     assert got[("a", "b")] == (1, 1, "posts")
+
+
+def test_interaction_graphs_input_gives_the_dataset_result():
+    from influence_graph.graphs import build_graphs
+
+    ev = events_frame([("b", "retweet", "a"), ("c", "mention", "a"), ("c", "reply", "b")])
+    follows = pl.DataFrame({"follower": ["b", "c", "c"], "followee": ["a", "a", "b"]})
+    for ds in (make_dataset(events=ev), make_dataset(events=ev, follows=follows)):
+        g = build_graphs(ds)
+        for method in ("weighted_cascade", "trivalency", "constant"):
+            assert edge_probabilities(g, method, seed=3).equals(
+                edge_probabilities(ds, method, seed=3)
+            )
+        assert edge_probabilities(g, "constant", graph="engagement").equals(
+            edge_probabilities(ds, "constant", graph="engagement")
+        )
