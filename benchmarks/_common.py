@@ -56,6 +56,7 @@ __all__ = [
     "environment",
     "peak_rss_mib",
     "current_rss_mib",
+    "cpu_seconds",
     "run_isolated",
     "power_law_edges",
     "probability_table",
@@ -135,15 +136,27 @@ def environment() -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- timing, memory
 class Timer:
-    """``with Timer() as t: ...; t.seconds``."""
+    """``with Timer() as t: ...``; then ``t.seconds`` (wall) and ``t.cpu`` (process CPU).
+
+    CPU time counts every thread of this process, so on a shared machine
+    ``work / t.cpu`` is a per-thread rate that other users' load hardly changes.
+    """
 
     def __enter__(self) -> Timer:
         self._t0 = time.perf_counter()
-        self.seconds = float("nan")
+        self._c0 = cpu_seconds()
+        self.seconds = self.cpu = float("nan")
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.seconds = time.perf_counter() - self._t0
+        self.cpu = cpu_seconds() - self._c0
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of this process so far, all threads (``getrusage``)."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
 
 
 def peak_rss_mib() -> float:

@@ -21,7 +21,8 @@ as the S3 negative control, from the same RIS replicates — Wald ``spread ± z�
 interval is degenerate in every replicate (spread exactly 1, no uncertain out-edge) are
 listed but kept out of the band verdict. With many users per cell, a few cells outside the
 99 % band are expected by chance alone (about 1 in 100). Output: one row per (graph, estimator,
-R, user) in ``coverage.csv`` and one per (graph, estimator, R) in ``coverage_summary.csv``.
+R, interval, user) with a random spread in ``coverage.csv`` and one per (graph, estimator,
+interval, R) in ``coverage_summary.csv``.
 
 Usage::
 
@@ -172,6 +173,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
                 live = ~deg
                 for kind, (cov, lo, hi) in by_kind.items():
                     for k, u in enumerate(users):
+                        if deg[k]:  # exact users (spread 1, zero width): counted in summary
+                            continue
                         rows.append({
                             "graph": gname, "estimator": est, "interval": kind, "R": R,
                             "user": u, "exact_spread": round(float(exact[k]), 6),

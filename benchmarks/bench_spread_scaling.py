@@ -14,8 +14,10 @@ validation, CSR build, sampling, intervals and the result table — for two targ
 * ``top100``: ``top_k=100, rel_error=0.05`` (the top-100-at-5 % target);
 * ``min_spread10``: ``top_k=None, min_spread=10, rel_error=0.05`` (every user with spread ≥ 10).
 
-Reported per row: seconds, RR sets, RR sets/s per thread, edge visits/s (when the library
-exposes the counter in ``SpreadResult.provenance``), peak RSS and the RSS increase over the
+Reported per row: wall seconds and process CPU seconds, RR sets, RR sets/s per thread
+(``rr_sets / (sampling_seconds · n_jobs)``, wall clock) and RR sets per CPU-second (which
+the other users of a shared machine hardly change), edge visits/s (counters from
+``SpreadResult.provenance["run"]``), peak RSS and the RSS increase over the
 loaded table, whether the target was met, and the noise context (time of day, load average,
 n_jobs). Afterwards (d): the fitted exponent b of ``seconds ≈ a · n^b`` per (model, target).
 
@@ -123,6 +125,11 @@ def measure(n: int, model: str, target: str, seed: int, n_jobs: int | None,
         "model": model,
         "target": target,
         "seconds": round(seconds, 4),
+        "cpu_seconds": round(t.cpu, 3),
+        "rr_sets_per_cpu_s": round(float(rr) / t.cpu, 1) if rr and t.cpu > 0 else None,
+        "edge_visits_per_cpu_s": (
+            round(float(visits) / t.cpu, 1) if visits is not None and t.cpu > 0 else None
+        ),
         "library_seconds": getattr(res, "seconds", None),
         "sampling_seconds": samp_s,
         "rr_sets": int(rr) if rr is not None else None,
@@ -193,8 +200,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
                              "log_a": round(a, 3), "r2": round(r2, 4),
                              "sizes": " ".join(str(n) for n, _ in pts)})
     print_table(rows, "expected_spread, RIS, all users (a)", [
-        "n", "m", "model", "target", "seconds", "rr_sets", "rr_sets_per_s_per_thread",
-        "edge_visits_per_s", "target_met", "users_spread_ge_10", "peak_rss_mib",
+        "n", "model", "target", "seconds", "cpu_seconds", "rr_sets", "rr_sets_per_s_per_thread",
+        "rr_sets_per_cpu_s", "edge_visits_per_s", "target_met", "users_spread_ge_10", "peak_rss_mib",
         "rss_increase_mib", "n_jobs", "loadavg_1m", "time_utc",
     ])
     write_results(rows, NAME, out=args.out, quick=args.quick)

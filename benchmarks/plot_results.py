@@ -136,8 +136,9 @@ def plot_coverage(results: Path, out: Path) -> Path | None:
 
 
 TABLES = {
-    "spread_scaling.csv": ["n", "m", "model", "target", "seconds", "rr_sets",
-                           "rr_sets_per_s_per_thread", "edge_visits_per_s", "target_met",
+    "spread_scaling.csv": ["n", "m", "model", "target", "seconds", "cpu_seconds", "rr_sets",
+                           "rr_sets_per_s_per_thread", "rr_sets_per_cpu_s",
+                           "edge_visits_per_s", "target_met", "rel_error_reached",
                            "users_spread_ge_10", "peak_rss_mib", "rss_increase_mib", "n_jobs",
                            "loadavg_1m", "time_utc"],
     "spread_scaling_fit.csv": ["model", "target", "exponent_b", "r2", "sizes"],
