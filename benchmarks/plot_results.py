@@ -114,20 +114,35 @@ def plot_coverage(results: Path, out: Path) -> Path | None:
     df = _read(results / "coverage_summary.csv")
     if df is None:
         return None
-    fig, ax = plt.subplots(figsize=(max(7.2, 0.28 * df.height), 4.4))
-    df = df.sort(["estimator", "interval", "R", "graph"])
-    labels = [f"{i}\nR={r}\n{g}" for i, r, g in zip(df["interval"], df["R"], df["graph"])]
-    x = np.arange(df.height)
-    ax.axhspan(0.932, 0.968, color="tab:green", alpha=0.15, label="99 % band [0.932, 0.968]")
-    ax.axhline(0.95, color="tab:green", lw=0.8)
-    ax.errorbar(x, df["coverage_median"], yerr=[df["coverage_median"] - df["coverage_min"],
-                df["coverage_max"] - df["coverage_median"]], fmt="o", ms=4, capsize=2,
-                label="median over users (bar: min–max)")
-    ax.set_xticks(x, labels, fontsize=5.5)
-    ax.set_ylabel("coverage of the 95 % interval")
-    ax.set_ylim(min(0.85, float(df["coverage_min"].min()) - 0.01), 1.005)
-    ax.legend(fontsize=7, loc="lower right")
-    ax.set_title("Interval coverage over independent replicates (S2)", fontsize=9)
+    kinds = [k for k in ("wilson", "jeffreys", "student_t", "wald")
+             if k in df["interval"].unique().to_list()]
+    titles = {"wilson": "RIS, Wilson (default)", "jeffreys": "RIS, Jeffreys",
+              "student_t": "Monte Carlo, Student t", "wald": "RIS, Wald (negative control)"}
+    graphs = df["graph"].unique(maintain_order=True).to_list()
+    fig, axes = plt.subplots(1, len(kinds), figsize=(3.0 * len(kinds), 3.6), sharey=True)
+    axes = np.atleast_1d(axes)
+    lo_y = min(0.9, float(df["coverage_min"].min()) - 0.01)
+    for ax, kind in zip(axes, kinds):
+        sub = df.filter(pl.col("interval") == kind)
+        rs = sorted(sub["R"].unique().to_list())
+        ax.axhspan(0.932, 0.968, color="tab:green", alpha=0.15)
+        ax.axhline(0.95, color="tab:green", lw=0.8)
+        for j, r in enumerate(rs):
+            part = sub.filter(pl.col("R") == r)
+            x = np.array([graphs.index(g) for g in part["graph"]]) + (j - 0.5) * 0.3
+            med = part["coverage_median"].to_numpy()
+            ax.errorbar(x, med, yerr=[med - part["coverage_min"].to_numpy(),
+                                      part["coverage_max"].to_numpy() - med],
+                        fmt="o" if j == 0 else "s", ms=4, capsize=2, label=f"R = {r:,}")
+        ax.set_xticks(range(len(graphs)), graphs, rotation=45, fontsize=7)
+        ax.set_title(titles.get(kind, kind), fontsize=8)
+        ax.set_ylim(lo_y, 1.005)
+        ax.legend(fontsize=6, loc="lower left")
+        ax.grid(True, axis="y", lw=0.3, alpha=0.5)
+    axes[0].set_ylabel("coverage of the 95 % interval\n(median over users; bar: min–max)",
+                       fontsize=8)
+    fig.suptitle("Interval coverage, 1000 independent replicates (band: 99 % acceptance "
+                 "[0.932, 0.968])", fontsize=9)
     fig.tight_layout()
     path = out / "benchmarks_coverage.png"
     fig.savefig(path, dpi=130)
