@@ -27,7 +27,14 @@ import polars as pl
 from ._validation import bad_param, check_choice, check_int, check_number
 from .exceptions import EstimatorError, InputValidationError
 
-__all__ = ["structural_metrics", "viral_centrality", "spectral_radius", "GRAPHS", "LAYERS"]
+__all__ = [
+    "structural_metrics",
+    "viral_centrality",
+    "spectral_radius",
+    "GRAPHS",
+    "LAYERS",
+    "STRUCTURAL_SCHEMA",
+]
 
 #: Single graph layers, in DESIGN.md order.
 LAYERS: tuple[str, ...] = ("follower", "retweet", "quote", "reply", "mention")
@@ -38,6 +45,17 @@ ENGAGEMENT_LAYERS: tuple[str, ...] = ("retweet", "quote", "reply", "mention")
 GRAPHS: tuple[str, ...] = ("engagement", *LAYERS, "given")
 
 _EDGE_SCHEMA = {"source": pl.String(), "target": pl.String(), "weight": pl.Float64()}
+
+#: Columns and dtypes of :func:`structural_metrics`.
+STRUCTURAL_SCHEMA: dict[str, pl.DataType] = {
+    "user": pl.String(),
+    "in_degree": pl.Int64(),
+    "out_degree": pl.Int64(),
+    "in_strength": pl.Float64(),
+    "out_strength": pl.Float64(),
+    "pagerank": pl.Float64(),
+    "coreness": pl.Int64(),
+}
 
 
 # --------------------------------------------------------------------------- edges
@@ -292,11 +310,12 @@ def structural_metrics(
             "user": users,
             "in_degree": in_deg.astype(np.int64),
             "out_degree": out_deg.astype(np.int64),
-            "in_strength": in_str,
-            "out_strength": out_str,
-            "pagerank": pr,
+            "in_strength": in_str.astype(np.float64),
+            "out_strength": out_str.astype(np.float64),
+            "pagerank": pr.astype(np.float64),
             "coreness": core,
-        }
+        },
+        schema=STRUCTURAL_SCHEMA,
     )
 
 

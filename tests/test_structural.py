@@ -503,3 +503,13 @@ def test_row_order_and_relabelling_invariance(pairs, rnd):
         b = f(renamed)
         for col in a.columns[1:]:
             np.testing.assert_allclose(a[col].to_numpy(), b[col].to_numpy(), rtol=1e-9, atol=1e-12)
+
+
+def test_empty_inputs_give_well_typed_empty_tables():
+    from influence_graph.structural import STRUCTURAL_SCHEMA
+
+    m = structural_metrics(make_dataset())
+    assert m.height == 0 and m.schema == pl.Schema(STRUCTURAL_SCHEMA)
+    empty = _prob([])
+    assert viral_centrality(empty).height == 0 and spectral_radius(empty) == 0.0
+    assert viral_centrality(empty, users=["a"]).rows() == [("a", 0.0, 1, True)]
