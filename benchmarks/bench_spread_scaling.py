@@ -132,6 +132,9 @@ def measure(n: int, model: str, target: str, seed: int, n_jobs: int | None,
         ),
         "library_seconds": getattr(res, "seconds", None),
         "sampling_seconds": samp_s,
+        "non_sampling_seconds": (
+            round(seconds - samp_s, 3) if samp_s is not None else None
+        ),  # id mapping, validation, CSR build, intervals, result table
         "rr_sets": int(rr) if rr is not None else None,
         "rr_sets_per_s_per_thread": (
             round(float(rr) / ((samp_s or seconds) * n_threads), 1) if rr else None

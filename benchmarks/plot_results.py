@@ -151,7 +151,8 @@ def plot_coverage(results: Path, out: Path) -> Path | None:
 
 
 TABLES = {
-    "spread_scaling.csv": ["n", "m", "model", "target", "seconds", "cpu_seconds", "rr_sets",
+    "spread_scaling.csv": ["n", "m", "model", "target", "seconds", "cpu_seconds",
+                           "sampling_seconds", "non_sampling_seconds", "rr_sets",
                            "rr_sets_per_s_per_thread", "rr_sets_per_cpu_s",
                            "edge_visits_per_s", "target_met", "rel_error_reached",
                            "users_spread_ge_10", "peak_rss_mib", "rss_increase_mib", "n_jobs",
@@ -202,15 +203,43 @@ def markdown_tables(results: Path) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+def update_docs(results: Path, page: Path) -> None:
+    """Replace each ``<!-- table:NAME -->`` … ``<!-- /table -->`` block of ``page``."""
+    import re
+
+    text = page.read_text()
+
+    def block(match: re.Match) -> str:
+        name = match.group(1)
+        cols = TABLES.get(name)
+        df = _read(results / name)
+        body = "_(not run yet)_"
+        if df is not None and cols:
+            cols = [c for c in cols if c in df.columns]
+            lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+            for row in df.select(cols).iter_rows():
+                lines.append("| " + " | ".join(_fmt(v) for v in row) + " |")
+            body = "\n".join(lines)
+        return f"<!-- table:{name} -->\n{body}\n<!-- /table -->"
+
+    new = re.sub(r"<!-- table:(\S+) -->.*?<!-- /table -->", block, text, flags=re.S)
+    page.write_text(new)
+    print(f"updated {page}")
+
+
 def main(argv: list[str] | None = None) -> list[Path]:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--results", default=str(REPO / "benchmarks" / "results"))
     p.add_argument("--out", default=str(REPO / "docs" / "img"))
     p.add_argument("--markdown", action="store_true", help="also print markdown tables")
+    p.add_argument("--docs", nargs="?", const=str(REPO / "docs" / "benchmarks.md"),
+                   help="refresh the tables of docs/benchmarks.md (or the page given)")
     args = p.parse_args(argv)
     results, out = Path(args.results), Path(args.out)
     if args.markdown:
         print(markdown_tables(results))
+    if args.docs:
+        update_docs(results, Path(args.docs))
     out.mkdir(parents=True, exist_ok=True)
     made = [f(results, out) for f in (plot_scaling, plot_peers, plot_coverage)]
     made = [m for m in made if m is not None]
