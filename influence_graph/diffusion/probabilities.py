@@ -269,17 +269,23 @@ def _adoption_counts(
     posts = events.filter(pl.col("action").cast(pl.String).is_in(shared)).select(
         source=pl.col("user"), pid=pl.col("post_id")
     )
-    known_ids = pl.concat(
-        [posts.drop_nulls("pid"), eng.select("source", pid=pl.col("parent")).drop_nulls("pid")]
+    # any engagement with a parent_id proves that post of its target exists
+    engaged = (
+        events.filter(
+            pl.col("action").cast(pl.String) != "post",
+            pl.col("target_user").is_not_null(),
+            pl.col("target_user") != pl.col("user"),
+        )
+        .select(source=pl.col("target_user"), pid=pl.col("parent_id"))
+        .drop_nulls("pid")
     )
+    known_ids = pl.concat([posts.drop_nulls("pid"), engaged])
     known = known_ids.group_by("source").agg(known=pl.col("pid").n_unique().cast(pl.Int64))
     anon_posts = (
         posts.filter(pl.col("pid").is_null()).group_by("source").agg(anon=pl.len().cast(pl.Int64))
     )
     has_posts = posts.select("source").unique().with_columns(has_posts=pl.lit(True))
-    has_parent = (
-        eng.drop_nulls("parent").select("source").unique().with_columns(has_parent=pl.lit(True))
-    )
+    has_parent = engaged.select("source").unique().with_columns(has_parent=pl.lit(True))
     max_eng = pair.group_by("source").agg(max_engager=pl.col("engagements").max())
     sources = pl.concat([pair.select("source"), posts.select("source")]).unique()
     per_user = (
