@@ -19,7 +19,10 @@ Reported per row: wall seconds and process CPU seconds, RR sets, RR sets/s per t
 the other users of a shared machine hardly change), edge visits/s (counters from
 ``SpreadResult.provenance["run"]``), peak RSS and the RSS increase over the
 loaded table, whether the target was met, and the noise context (time of day, load average,
-n_jobs). Afterwards (d): the fitted exponent b of ``seconds ≈ a · n^b`` per (model, target).
+n_jobs), next to the library's own memory estimate. One more row checks the memory guard:
+at the largest n, ``max_memory=--refusal-mib`` must raise ``MemoryBudgetError`` quickly,
+before the graph is built. Afterwards (d): the fitted exponent b of ``seconds ≈ a · n^b``
+per (model, target).
 
 Usage (from the repository root)::
 
@@ -98,6 +101,7 @@ def measure(n: int, model: str, target: str, seed: int, n_jobs: int | None,
     m = table.height
     del edges
     jit = warm_up(n_jobs)
+    est_mib = _estimate_mib(table, n, n_jobs)
     rss_before = current_rss_mib()
     ctx = context(n_jobs)
     with Timer() as t:
@@ -153,9 +157,49 @@ def measure(n: int, model: str, target: str, seed: int, n_jobs: int | None,
         "rss_before_mib": round(rss_before, 1),
         "peak_rss_mib": round(peak_rss_mib(), 1),
         "rss_increase_mib": round(peak_rss_mib() - rss_before, 1),
+        "rss_increase_bytes_per_edge": round((peak_rss_mib() - rss_before) * 2**20 / m, 1),
+        "library_estimate_mib": est_mib,
         "counter_keys": ",".join(k for k in (rr_key, visit_key, samp_key) if k),
         **ctx,
     }
+
+
+def _estimate_mib(table, n: int, n_jobs: int | None) -> float | None:
+    """The library's own peak-memory estimate for this call (``_budget.estimate_bytes``)."""
+    try:
+        from influence_graph.diffusion import _budget
+        from influence_graph.parallel import resolve_n_jobs
+    except ImportError:
+        return None
+    id_bytes = int(table["source"].str.len_bytes().sum() + table["target"].str.len_bytes().sum())
+    est = _budget.estimate_bytes(n_rows=table.height, id_bytes=id_bytes, n_users=n,
+                                 n_jobs=resolve_n_jobs(n_jobs))
+    return round(est / 2**20, 1)
+
+
+def refusal(n: int, seed: int, n_jobs: int | None, budget_mib: int) -> dict:
+    """Time to refuse a run over ``max_memory`` and the memory it allocated meanwhile."""
+    from influence_graph.diffusion.spread import expected_spread
+    from influence_graph.exceptions import MemoryBudgetError
+
+    table = probability_table(power_law_edges(n, seed), n, "wc")
+    users = user_ids(n)
+    rss_before = current_rss_mib()
+    ctx = context(n_jobs)
+    message = ""
+    with Timer() as t:
+        try:
+            expected_spread(table, users=users, seed=seed, n_jobs=n_jobs,
+                            max_memory=budget_mib * 2**20)
+            refused = False
+        except MemoryBudgetError as exc:
+            refused = True
+            message = str(exc)
+    return {"n": n, "m": table.height, "model": "wc", "target": f"max_memory={budget_mib}MiB",
+            "seconds": round(t.seconds, 4), "refused": refused, "message": message[:200],
+            "library_estimate_mib": _estimate_mib(table, n, n_jobs),
+            "rss_before_mib": round(rss_before, 1), "peak_rss_mib": round(peak_rss_mib(), 1),
+            "rss_increase_mib": round(peak_rss_mib() - rss_before, 1), **ctx}
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
@@ -165,9 +209,13 @@ def main(argv: list[str] | None = None) -> list[dict]:
     p.add_argument("--max-seconds", type=float, default=300.0,
                    help="budget passed to expected_spread so a run cannot hang")
     p.add_argument("--repeats", type=int, default=1)
+    p.add_argument("--refusal-mib", type=int, default=100,
+                   help="also check that max_memory=<MiB> is refused early at the largest n "
+                        "(0: skip)")
     args = p.parse_args(argv)
     if args.quick:
         args.sizes = [s for s in args.sizes if s <= 10_000] or [10_000]
+        args.refusal_mib = min(args.refusal_mib, 1)
     rows: list[dict] = []
     for n in sorted(args.sizes):
         with Timer() as tg:
@@ -191,12 +239,25 @@ def main(argv: list[str] | None = None) -> list[dict]:
                     print({k: row.get(k) for k in ("n", "model", "target", "seconds",
                                                    "rr_sets_per_s_per_thread", "target_met",
                                                    "peak_rss_mib", "loadavg_1m")}, flush=True)
+    # Memory: a budget below the estimate is refused before anything big is allocated
+    if args.refusal_mib:
+        n = max(args.sizes)
+        try:
+            row = run_isolated("benchmarks.bench_spread_scaling:refusal", n=n, seed=args.seed,
+                               n_jobs=args.n_jobs, budget_mib=args.refusal_mib)
+        except Exception as exc:  # noqa: BLE001
+            row = {"n": n, "target": "refusal", "error": str(exc)[-300:], **context(args.n_jobs)}
+        row["repeat"] = 0
+        rows.append(row)
+        print({k: row.get(k) for k in ("n", "target", "seconds", "refused", "rss_increase_mib",
+                                       "message")}, flush=True)
     # (d) fitted exponent of cost vs n
     fits = []
     for model in args.models:
         for target in args.targets:
             pts = [(r["n"], r["seconds"]) for r in rows
-                   if r.get("model") == model and r.get("target") == target and r.get("seconds")]
+                   if r.get("model") == model and r.get("target") == target and r.get("seconds")
+                   and not r.get("error")]
             if len({n for n, _ in pts}) >= 2:
                 b, a, r2 = fit_power([x for x, _ in pts], [y for _, y in pts])
                 fits.append({"model": model, "target": target, "exponent_b": round(b, 3),

@@ -39,7 +39,8 @@ def plot_scaling(results: Path, out: Path) -> Path | None:
     df = _read(results / "spread_scaling.csv")
     if df is None or "seconds" not in df.columns:
         return None
-    df = df.filter(pl.col("seconds").is_not_null())
+    df = df.filter(pl.col("seconds").is_not_null()
+                   & pl.col("target").is_in(["top100", "min_spread10"]))
     fits = _read(results / "spread_scaling_fit.csv")
     fig, ax = plt.subplots(figsize=(6.4, 4.4))
     styles = {"wc": "-", "const": "--"}
@@ -157,8 +158,9 @@ TABLES = {
                            "sampling_seconds", "non_sampling_seconds", "rr_sets",
                            "rr_sets_per_s_per_thread", "rr_sets_per_cpu_s",
                            "edge_visits_per_s", "target_met", "rel_error_reached",
-                           "users_spread_ge_10", "peak_rss_mib", "rss_increase_mib", "n_jobs",
-                           "loadavg_1m", "time_utc"],
+                           "users_spread_ge_10", "peak_rss_mib", "rss_increase_mib",
+                           "rss_increase_bytes_per_edge", "library_estimate_mib", "refused",
+                           "n_jobs", "loadavg_1m", "time_utc"],
     "spread_scaling_fit.csv": ["model", "target", "exponent_b", "r2", "sizes"],
     "peers.csv": ["n", "method", "seconds", "extrapolated", "seconds_se", "ratio_to_ris",
                   "seeds_sampled", "mean_runs_needed", "n_jobs", "loadavg_1m", "time_utc"],
