@@ -126,7 +126,30 @@ SPLIT = datetime(2012, 7, 4, 7, 0, tzinfo=timezone.utc)
 t0 = time.perf_counter()
 pv = ig.predictive_validity(ds, split=SPLIT, seed=SEED)
 print(f"predictive validity in {time.perf_counter() - t0:.1f} s")
-pv.with_columns(pl.selectors.float().round(3))
+print(f"split at {pv['split_time'][0]}; content unit on Higgs: {pv['target_basis'][0]}")
+pv.select(
+    "target", "metric", "n", "spearman", "spearman_low", "spearman_high", "precision_at_k", "k",
+    "calibration_slope", "calibration_ratio",
+).sort("target", "spearman", descending=[False, True]).with_columns(pl.selectors.float().round(3))
+
+# %% [markdown]
+# Which metric, learned before the announcement, ranks users best by what happened after
+# it? Computed from the table above, with the bootstrap intervals deciding whether two
+# metrics can be told apart:
+
+# %%
+for target in pv["target"].unique(maintain_order=True):
+    rows = pv.filter(pl.col("target") == target).sort("spearman", descending=True)
+    best = rows.row(0, named=True)
+    tied = rows.filter(pl.col("spearman_high") >= best["spearman_low"])["metric"].to_list()
+    print(f"{target}: best {best['metric']} (Spearman {best['spearman']:.3f} "
+          f"[{best['spearman_low']:.3f}, {best['spearman_high']:.3f}]); "
+          f"not distinguishable from it: {', '.join(m for m in tied if m != best['metric']) or 'none'}")
+    for m in ("spread", "actions"):
+        r = rows.filter(pl.col("metric") == m)
+        if r.height:
+            r0 = r.row(0, named=True)
+            print(f"    {m}: {r0['spearman']:.3f} [{r0['spearman_low']:.3f}, {r0['spearman_high']:.3f}]")
 
 # %% [markdown]
 # ## What this shows, and what it cannot
