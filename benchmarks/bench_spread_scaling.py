@@ -22,7 +22,8 @@ loaded table, whether the target was met, and the noise context (time of day, lo
 n_jobs), next to the library's own memory estimate. One more row checks the memory guard:
 at the largest n, ``max_memory=--refusal-mib`` must raise ``MemoryBudgetError`` quickly,
 before the graph is built. Afterwards (d): the fitted exponent b of ``seconds ≈ a · n^b``
-per (model, target).
+per (model, target), over the runs that met their target (a run cut by ``--max-seconds``
+would bend the fit).
 
 Usage (from the repository root)::
 
@@ -257,7 +258,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
         for target in args.targets:
             pts = [(r["n"], r["seconds"]) for r in rows
                    if r.get("model") == model and r.get("target") == target and r.get("seconds")
-                   and not r.get("error")]
+                   and not r.get("error") and r.get("target_met")]  # budget-cut runs excluded
             if len({n for n, _ in pts}) >= 2:
                 b, a, r2 = fit_power([x for x, _ in pts], [y for _, y in pts])
                 fits.append({"model": model, "target": target, "exponent_b": round(b, 3),
