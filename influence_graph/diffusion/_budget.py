@@ -7,13 +7,14 @@ samplers (m edges, n users, j threads):
   plus 32 bytes per user (two int64 indptr, shared p, log(1 − p));
 * transient build peak: about 56 bytes per input row plus twice the id bytes
   (Arrow string copies, int32 codes, int64 sort permutations);
-* sampling workspace: 16 bytes per user per thread (int32 visit stamps, int32
-  queue, int64 counts), plus the result table (~100 bytes per user).
+* sampling workspace: 28 bytes per user per thread (int64 [stamp, count] pairs,
+  int32 queue, the int64 counts handed back), plus the result table (~100 bytes
+  per user).
 
 Examples
 --------
 >>> estimate_bytes(n_rows=10_000_000, id_bytes=140_000_000, n_users=1_000_000, n_jobs=2)
-1244000000
+1268000000
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ __all__ = ["estimate_bytes", "default_budget", "check_budget", "BYTES_PER_EDGE"]
 BYTES_PER_EDGE = 24
 _BUILD_PER_ROW = 56
 _PER_USER = 32 + 100
-_PER_USER_THREAD = 16
+_PER_USER_THREAD = 28
 
 
 def estimate_bytes(*, n_rows: int, id_bytes: int, n_users: int, n_jobs: int) -> int:

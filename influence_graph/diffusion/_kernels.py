@@ -23,6 +23,7 @@ import numpy as np
 from numba import njit
 
 __all__ = [
+    "SKIP_MIN_DEGREE",
     "seed_state",
     "next_u01",
     "rr_ic_counts",
@@ -31,6 +32,11 @@ __all__ = [
     "mc_lt_sums",
     "reach_sizes",
 ]
+
+#: In-degree above which a node with one shared in-edge p uses geometric skipping
+#: (0: always; measured fastest on the 1M-user weighted-cascade graph, where the
+#: random memory accesses, not the logarithms, dominate).
+SKIP_MIN_DEGREE = 0
 
 _U64 = np.uint64
 _INV53 = 1.0 / 9007199254740992.0  # 2**-53
@@ -76,21 +82,27 @@ def next_u01(s):
 
 
 @njit(cache=True, nogil=True)
-def rr_ic_counts(in_indptr, in_indices, in_p, shared_p, log1m, seeds, sizes, counts, stats,
-                 stamp, queue, ep):
+def rr_ic_counts(in_indptr, in_indices, in_p, node_p, seeds, sizes, sc, stats, queue, ep,
+                 skip_min):
     """Sample RR sets under IC and count, per user, the RR sets it joins from another root.
 
     Parameters
     ----------
     in_indptr, in_indices, in_p : in-CSR (int64, int32, float64).
-    shared_p : float64 n — common in-edge p of a node (geometric skip), or -1.
-    log1m : float64 n — ``log(1 - shared_p)`` where ``0 < shared_p < 1``.
+    node_p : float64 (n, 2) — per node ``[shared p, log(1 - shared p)]``; shared p is
+        the probability all in-edges of the node share, or -1 when they differ.
     seeds : uint64 blocks — one seed per block; ``sizes`` int64 — RR sets per block.
-    counts : int64 n — incremented in place (root excluded).
+    sc : int64 (n, 2) — per user ``[visit stamp, count]``, packed so one cache line
+        serves both; counts (root excluded) are incremented in place. Epoch stamping:
+        a user is in the current RR set iff ``sc[u, 0] == epoch``, so nothing is
+        cleared between sets; ``ep`` int64 1 carries the epoch between calls.
     stats : int64 2 — in place: [total RR-set size incl. roots, in-edges examined].
-    stamp, queue : int32 n — the caller's workspace, reused across calls (epoch stamping:
-        a user is visited in the current RR set iff ``stamp[u] == epoch``, so nothing is
-        cleared between sets); ``ep`` int64 1 carries the epoch between calls.
+    queue : int32 n — workspace.
+
+    A node whose in-edges share ``0 < p < 1`` and that has more than ``skip_min``
+    in-edges (default :data:`SKIP_MIN_DEGREE`) is expanded by geometric skipping (SUBSIM):
+    the gap to the next live edge is ``floor(log(U) / log(1 - p))``; other nodes flip
+    one coin per in-edge (cheaper than a logarithm for a few edges).
     """
     n = in_indptr.shape[0] - 1
     s = np.empty(4, np.uint64)
@@ -100,12 +112,12 @@ def rr_ic_counts(in_indptr, in_indices, in_p, shared_p, log1m, seeds, sizes, cou
     for b in range(seeds.shape[0]):
         seed_state(s, seeds[b])
         for _ in range(sizes[b]):
-            if epoch >= 2147483646:
-                stamp[:] = 0
+            if epoch >= 9223372036854775806:  # pragma: no cover - 2**63 RR sets
+                sc[:, 0] = 0
                 epoch = 0
             epoch += 1
             root = np.int32(next_u01(s) * n)
-            stamp[root] = epoch
+            sc[root, 0] = epoch
             queue[0] = root
             head = 0
             tail = 1
@@ -116,20 +128,20 @@ def rr_ic_counts(in_indptr, in_indices, in_p, shared_p, log1m, seeds, sizes, cou
                 e = in_indptr[w + 1]
                 if a == e:
                     continue
-                ps = shared_p[w]
-                if ps >= 0.0:
-                    if ps == 0.0:
-                        continue
-                    if ps == 1.0:
-                        visits += e - a
-                        for j in range(a, e):
-                            u = in_indices[j]
-                            if stamp[u] != epoch:
-                                stamp[u] = epoch
-                                queue[tail] = u
-                                tail += 1
-                        continue
-                    lm = log1m[w]
+                ps = node_p[w, 0]
+                if ps == 1.0:
+                    visits += e - a
+                    for j in range(a, e):
+                        u = in_indices[j]
+                        if sc[u, 0] != epoch:
+                            sc[u, 0] = epoch
+                            sc[u, 1] += 1
+                            queue[tail] = u
+                            tail += 1
+                elif ps == 0.0:
+                    continue
+                elif ps > 0.0 and e - a > skip_min:
+                    lm = node_p[w, 1]
                     j = a
                     while True:
                         g = math.log(1.0 - next_u01(s)) / lm
@@ -138,8 +150,9 @@ def rr_ic_counts(in_indptr, in_indices, in_p, shared_p, log1m, seeds, sizes, cou
                         j += np.int64(g)
                         visits += 1
                         u = in_indices[j]
-                        if stamp[u] != epoch:
-                            stamp[u] = epoch
+                        if sc[u, 0] != epoch:
+                            sc[u, 0] = epoch
+                            sc[u, 1] += 1
                             queue[tail] = u
                             tail += 1
                         j += 1
@@ -148,12 +161,11 @@ def rr_ic_counts(in_indptr, in_indices, in_p, shared_p, log1m, seeds, sizes, cou
                     for j in range(a, e):
                         if next_u01(s) < in_p[j]:
                             u = in_indices[j]
-                            if stamp[u] != epoch:
-                                stamp[u] = epoch
+                            if sc[u, 0] != epoch:
+                                sc[u, 0] = epoch
+                                sc[u, 1] += 1
                                 queue[tail] = u
                                 tail += 1
-            for i in range(1, tail):
-                counts[queue[i]] += 1
             tot += tail
     stats[0] += tot
     stats[1] += visits
@@ -164,27 +176,28 @@ def rr_ic_counts(in_indptr, in_indices, in_p, shared_p, log1m, seeds, sizes, cou
 
 
 @njit(cache=True, nogil=True)
-def rr_lt_counts(in_indptr, in_indices, in_p, shared_p, seeds, sizes, counts, stats,
-                 stamp, path, ep):
+def rr_lt_counts(in_indptr, in_indices, in_p, node_p, seeds, sizes, sc, stats, path, ep):
     """Sample RR sets under LT (reverse random walks) and count as :func:`rr_ic_counts`.
 
     From the current node ``w`` the walk moves to in-neighbour ``u`` with probability
-    ``b(u, w)`` and stops with probability ``1 - sum_u b(u, w)`` or on a repeat.
+    ``b(u, w)`` and stops with probability ``1 - sum_u b(u, w)`` or on a repeat. When
+    the in-weights of ``w`` share one value ``b``, the pick is ``floor(U / b)`` (none
+    if it is past the last in-edge); otherwise the cumulative weights are scanned.
     """
-    n = in_indptr.shape[0] - 1
     s = np.empty(4, np.uint64)
+    n = in_indptr.shape[0] - 1
     epoch = ep[0]
     tot = 0
     visits = 0
     for b in range(seeds.shape[0]):
         seed_state(s, seeds[b])
         for _ in range(sizes[b]):
-            if epoch >= 2147483646:
-                stamp[:] = 0
+            if epoch >= 9223372036854775806:  # pragma: no cover
+                sc[:, 0] = 0
                 epoch = 0
             epoch += 1
             w = np.int32(next_u01(s) * n)
-            stamp[w] = epoch
+            sc[w, 0] = epoch
             path[0] = w
             tail = 1
             while True:
@@ -193,7 +206,7 @@ def rr_lt_counts(in_indptr, in_indices, in_p, shared_p, seeds, sizes, counts, st
                 if a == e:
                     break
                 x = next_u01(s)
-                ps = shared_p[w]
+                ps = node_p[w, 0]
                 pick = np.int64(-1)
                 if ps >= 0.0:
                     if ps > 0.0:
@@ -212,14 +225,13 @@ def rr_lt_counts(in_indptr, in_indices, in_p, shared_p, seeds, sizes, counts, st
                 if pick < 0:
                     break
                 u = in_indices[pick]
-                if stamp[u] == epoch:
+                if sc[u, 0] == epoch:
                     break
-                stamp[u] = epoch
+                sc[u, 0] = epoch
+                sc[u, 1] += 1
                 path[tail] = u
                 tail += 1
                 w = u
-            for i in range(1, tail):
-                counts[path[i]] += 1
             tot += tail
     stats[0] += tot
     stats[1] += visits

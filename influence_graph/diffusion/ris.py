@@ -75,25 +75,24 @@ class _RRShared:
     in_indptr: np.ndarray
     in_indices: np.ndarray
     in_p: np.ndarray
-    shared_p: np.ndarray
-    log1m: np.ndarray
+    node_p: np.ndarray
     model: str
+    skip_min: int = kn.SKIP_MIN_DEGREE
 
 
 def _rr_task(shared: _RRShared, seeds: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = shared.in_indptr.shape[0] - 1
-    counts = np.zeros(n, np.int64)
+    sc = np.zeros((n, 2), np.int64)
     stats = np.zeros(2, np.int64)
-    stamp = np.zeros(n, np.int32)
     queue = np.empty(n, np.int32)
     ep = np.zeros(1, np.int64)
     if shared.model == "ic":
-        kn.rr_ic_counts(shared.in_indptr, shared.in_indices, shared.in_p, shared.shared_p,
-                        shared.log1m, seeds, sizes, counts, stats, stamp, queue, ep)
+        kn.rr_ic_counts(shared.in_indptr, shared.in_indices, shared.in_p, shared.node_p, seeds,
+                        sizes, sc, stats, queue, ep, shared.skip_min)
     else:
-        kn.rr_lt_counts(shared.in_indptr, shared.in_indices, shared.in_p, shared.shared_p,
-                        seeds, sizes, counts, stats, stamp, queue, ep)
-    return counts, stats
+        kn.rr_lt_counts(shared.in_indptr, shared.in_indices, shared.in_p, shared.node_p, seeds,
+                        sizes, sc, stats, queue, ep)
+    return sc[:, 1].copy(), stats
 
 
 def _next_round(done: int, rel_reached: float, rel_error: float) -> int:
@@ -105,13 +104,14 @@ def _next_round(done: int, rel_reached: float, rel_error: float) -> int:
     return int(min(max(need - done, -(-done // 4), 1), done * (2**_MAX_JUMP_LOG2 - 1)))
 
 
-def rr_shared(g: ProbabilityGraph, model: str) -> _RRShared:
-    """Arrays the RR-set kernels read (``log(1 − p)`` precomputed where it is used)."""
+def rr_shared(g: ProbabilityGraph, model: str, skip_min: int = kn.SKIP_MIN_DEGREE) -> _RRShared:
+    """Arrays the RR-set kernels read: in-CSR and per node ``[shared p, log(1 − p)]``."""
     sp = g.in_shared_p
+    node_p = np.zeros((g.n, 2), np.float64)
+    node_p[:, 0] = sp
     use = (sp > 0.0) & (sp < 1.0)
-    log1m = np.zeros(g.n, np.float64)
-    log1m[use] = np.log1p(-sp[use])
-    return _RRShared(g.in_indptr, g.in_indices, g.in_p, sp, log1m, model)
+    node_p[use, 1] = np.log1p(-sp[use])
+    return _RRShared(g.in_indptr, g.in_indices, g.in_p, node_p, model, skip_min)
 
 
 def rr_intervals(counts: np.ndarray, theta: int, n: int, confidence: float, interval: str):

@@ -281,7 +281,7 @@ def expected_spread(
 
     **Memory.** The graph keeps 24 bytes per edge (int32 neighbour and float64 p in
     both directions) plus 32 bytes per user; the build peaks near 80 bytes per input
-    row plus twice the id bytes; sampling needs 16 bytes per user per thread. RR
+    row plus twice the id bytes; sampling needs 28 bytes per user per thread. RR
     sets are never stored, so memory does not grow with θ.
 
     References

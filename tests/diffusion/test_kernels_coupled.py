@@ -112,3 +112,28 @@ def test_xoshiro_stream_is_reproducible_and_uniform():
     assert np.array_equal(a, b)
     assert a.min() >= 0.0 and a.max() < 1.0
     assert abs(a.mean() - 0.5) < 4 * np.sqrt(1 / 12 / a.size)
+
+
+def test_geometric_skip_and_per_edge_coins_agree_in_distribution():
+    # Skip and coin samplers draw differently, so compare them in distribution (S1):
+    # every source s_i reaches the hub w.p. p; counts ~ Binomial(theta, p/n) for each.
+    import dataclasses
+
+    k, p = 60, 0.05
+    frame = pl.DataFrame({"source": [f"s{i:02d}" for i in range(k)], "target": ["hub"] * k,
+                          "p": [p] * k})
+    g = to_probability_graph(frame)
+    base = rr_shared(g, "ic")
+    seeds = np.arange(1, 41, dtype=np.uint64)
+    sizes = np.full(40, 4096, np.int64)
+    theta = int(sizes.sum())
+    skip, st_skip = _rr_task(dataclasses.replace(base, skip_min=0), seeds, sizes)
+    coin, st_coin = _rr_task(dataclasses.replace(base, skip_min=10**9), seeds, sizes)
+    assert st_skip[1] < st_coin[1] / 5  # skipping examines far fewer edges
+    q = p / g.n
+    sd = np.sqrt(theta * q * (1 - q))
+    src = g.codes([f"s{i:02d}" for i in range(k)])
+    # per-user z-scores of the difference, and the pooled totals
+    z = (skip[src] - coin[src]) / (np.sqrt(2) * sd)
+    assert np.abs(z).max() < 4.5
+    assert abs(skip[src].sum() - coin[src].sum()) < 4 * np.sqrt(2 * k) * sd
