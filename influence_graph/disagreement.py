@@ -74,11 +74,11 @@ def activity_vs_influence(
         - ``user``; the ``activity`` and ``influence`` columns and their interval
         - ``activity_rank``, ``influence_rank`` (UInt32, 1 = most; ties share the
           lowest rank)
-        - ``activity_pct``, ``influence_pct`` (Float64 in (0, 1]: rank / users; small =
-          near the top)
-        - ``influence_pct_low``, ``influence_pct_high`` (Float64): the percentile range
-          the interval allows (rank the interval's upper end, resp. lower end, would
-          get among the estimates)
+        - ``activity_pct``, ``influence_pct`` (Float64 in (0, 1]: share of users at or
+          above the user's value; small = near the top, 1 = tied with the bottom)
+        - ``influence_pct_low``, ``influence_pct_high`` (Float64): the range the
+          interval allows — the share of estimates at or above the interval's upper
+          end, resp. lower end
         - ``flag`` (String): ``"loud"``, ``"quiet"`` or null.
 
     Raises
@@ -130,18 +130,18 @@ def activity_vs_influence(
     srt = inf.sort()
 
     def pct_of(col: str) -> pl.Series:
-        # share of estimates strictly greater than the value, +1, over n: the percentile
+        # share of estimates at or above the value (at least one): the percentile
         # rank (from the top) that this value would get among the estimates
         vals = t[col].to_numpy()
-        greater = srt.len() - np.searchsorted(srt.to_numpy(), vals, side="right")
-        return pl.Series((greater + 1) / max(srt.len(), 1), dtype=pl.Float64)
+        at_or_above = srt.len() - np.searchsorted(srt.to_numpy(), vals, side="left")
+        return pl.Series(np.maximum(at_or_above, 1) / max(srt.len(), 1), dtype=pl.Float64)
 
     t = t.with_columns(
         activity_rank=pl.col(activity).rank("min", descending=True).cast(pl.UInt32),
         influence_rank=pl.col(influence).rank("min", descending=True).cast(pl.UInt32),
     ).with_columns(
-        activity_pct=pl.col("activity_rank") / n,
-        influence_pct=pl.col("influence_rank") / n,
+        activity_pct=pl.col(activity).rank("max", descending=True) / n,
+        influence_pct=pl.col(influence).rank("max", descending=True) / n,
         influence_pct_low=pct_of("_hi"),
         influence_pct_high=pct_of("_lo"),
     )
