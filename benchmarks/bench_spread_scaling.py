@@ -256,14 +256,17 @@ def main(argv: list[str] | None = None) -> list[dict]:
     fits = []
     for model in args.models:
         for target in args.targets:
-            pts = [(r["n"], r["seconds"]) for r in rows
-                   if r.get("model") == model and r.get("target") == target and r.get("seconds")
-                   and not r.get("error") and r.get("target_met")]  # budget-cut runs excluded
-            if len({n for n, _ in pts}) >= 2:
-                b, a, r2 = fit_power([x for x, _ in pts], [y for _, y in pts])
+            ok = [r for r in rows
+                  if r.get("model") == model and r.get("target") == target and r.get("seconds")
+                  and not r.get("error") and r.get("target_met")]  # budget-cut runs excluded
+            if len({r["n"] for r in ok}) >= 2:
+                ns = [r["n"] for r in ok]
+                b, a, r2 = fit_power(ns, [r["seconds"] for r in ok])
+                bc, _, r2c = fit_power(ns, [r["cpu_seconds"] for r in ok])
                 fits.append({"model": model, "target": target, "exponent_b": round(b, 3),
                              "log_a": round(a, 3), "r2": round(r2, 4),
-                             "sizes": " ".join(str(n) for n, _ in pts)})
+                             "exponent_b_cpu": round(bc, 3), "r2_cpu": round(r2c, 4),
+                             "sizes": " ".join(str(n) for n in ns)})
     print_table(rows, "expected_spread, RIS, all users (a)", [
         "n", "model", "target", "seconds", "cpu_seconds", "rr_sets", "rr_sets_per_s_per_thread",
         "rr_sets_per_cpu_s", "edge_visits_per_s", "target_met", "users_spread_ge_10", "peak_rss_mib",
