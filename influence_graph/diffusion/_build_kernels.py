@@ -37,13 +37,31 @@ def _same(d1, a1, b1, d2, a2, b2):
     return True
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _head8(dat, a, b):
+    """First (up to) 8 bytes of ``dat[a:b]`` packed little-endian into a uint64."""
+    x = np.uint64(0)
+    stop = min(b, a + 8)
+    for k in range(a, stop):
+        x |= np.uint64(dat[k]) << np.uint64(8 * (k - a))
+    return x
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _key(h, length, nid):
+    """Table word: 24 hash bits | 8 length bits | 32-bit id + 1."""
+    ln = np.uint64(min(length, 255))
+    return ((h >> np.uint64(40)) << np.uint64(40)) | (ln << np.uint64(32)) | np.uint64(nid + 1)
+
+
 @njit(cache=True, nogil=True)
 def _dedup_column(off, dat, col, table, ubuf, uoff, ucol, urow, nu, codes):
     """Insert one column's strings; returns the new ``(table, ubuf, uoff, ucol, urow, nu)``.
 
-    ``table`` slots hold ``(hash >> 32) << 32 | (id + 1)`` (0 = empty), so one probe
-    usually touches one cache line; candidate matches are confirmed byte by byte
-    against the compact buffer ``ubuf`` of distinct strings.
+    ``table`` has two words per slot: ``[24 hash bits | length | id + 1, first 8 bytes]``
+    (0 = empty). Strings of at most 8 bytes (most numeric ids) are matched from the
+    slot alone, one cache line; longer ones are confirmed byte by byte against the
+    compact buffer ``ubuf`` of distinct strings.
     """
     cap = table.shape[0]
     hi_mask = np.uint64(0xFFFFFFFF00000000)
@@ -52,10 +70,11 @@ def _dedup_column(off, dat, col, table, ubuf, uoff, ucol, urow, nu, codes):
         a = off[r]
         b = off[r + 1]
         h = _fnv(dat, a, b)
-        tag = h & hi_mask
+        tag = _key(h, b - a, 0) & hi_mask
+        head = _head8(dat, a, b)
         slot = np.int64(h & np.uint64(cap - 1))
         while True:
-            e = table[slot]
+            e = table[slot, 0]
             if e == 0:
                 if nu + 1 >= uoff.shape[0]:
                     grow = uoff.shape[0]
@@ -70,22 +89,26 @@ def _dedup_column(off, dat, col, table, ubuf, uoff, ucol, urow, nu, codes):
                 uoff[nu + 1] = start + (b - a)
                 ucol[nu] = col
                 urow[nu] = r
-                table[slot] = tag | np.uint64(nu + 1)
+                table[slot, 0] = tag | np.uint64(nu + 1)
+                table[slot, 1] = head
                 codes[r] = nu
                 nu += 1
                 if 2 * nu > cap:  # grow and rehash from the compact buffer
                     cap *= 2
-                    table = np.zeros(cap, np.uint64)
+                    table = np.zeros((cap, 2), np.uint64)
                     for v in range(nu):
-                        hv = _fnv(ubuf, uoff[v], uoff[v + 1])
+                        va = uoff[v]
+                        vb = uoff[v + 1]
+                        hv = _fnv(ubuf, va, vb)
                         s2 = np.int64(hv & np.uint64(cap - 1))
-                        while table[s2] != 0:
+                        while table[s2, 0] != 0:
                             s2 = (s2 + 1) & (cap - 1)
-                        table[s2] = (hv & hi_mask) | np.uint64(v + 1)
+                        table[s2, 0] = _key(hv, vb - va, v)
+                        table[s2, 1] = _head8(ubuf, va, vb)
                 break
-            if (e & hi_mask) == tag:
+            if (e & hi_mask) == tag and table[slot, 1] == head:
                 u = np.int64(e & lo_mask) - 1
-                if _same(dat, a, b, ubuf, uoff[u], uoff[u + 1]):
+                if b - a <= 8 or _same(dat, a, b, ubuf, uoff[u], uoff[u + 1]):
                     codes[r] = u
                     break
             slot = (slot + 1) & (cap - 1)
@@ -101,7 +124,7 @@ def dedup_strings(off0, dat0, off1, dat1, off2, dat2):
     of its first appearance. Strings are compared byte by byte (the hash only
     indexes the open-addressing table), so the result is exact.
     """
-    table = np.zeros(1 << 16, np.uint64)
+    table = np.zeros((1 << 16, 2), np.uint64)
     ubuf = np.empty(1 << 16, np.uint8)
     uoff = np.zeros(1 << 15, np.int64)
     ucol = np.empty(1 << 15, np.int8)
