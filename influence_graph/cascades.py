@@ -193,10 +193,14 @@ def structural_virality(parent: Sequence[int]) -> float:
 def _followees(ds: Dataset) -> dict[str, set[str]]:
     if ds.follows is None:
         return {}
-    fol = ds.follows.filter(pl.col("follower") != pl.col("followee")).group_by("follower").agg(
-        pl.col("followee").unique()
+    fol = (
+        ds.follows.filter(pl.col("follower") != pl.col("followee"))
+        .group_by("follower")
+        .agg(pl.col("followee").unique())
     )
-    return {u: set(f) for u, f in zip(fol["follower"].to_list(), fol["followee"].to_list())}
+    return {
+        u: set(f) for u, f in zip(fol["follower"].to_list(), fol["followee"].to_list(), strict=True)
+    }
 
 
 def cascades(
@@ -261,8 +265,14 @@ def cascades(
             raise bad_param("actions", a, "contain only 'retweet' and 'quote'")
     check_choice("target", target, ("author", "source"))
     ev = ds.events.select(
-        "event_id", "user", pl.col("action").cast(pl.String), "target_user", "post_id", "parent_id",
-        "timestamp", "topics",
+        "event_id",
+        "user",
+        pl.col("action").cast(pl.String),
+        "target_user",
+        "post_id",
+        "parent_id",
+        "timestamp",
+        "topics",
     )
     ev = ev.sort(["timestamp", "event_id"], maintain_order=True).filter(
         pl.col("action").is_in([*actions, "post"]) | pl.col("post_id").is_not_null()
@@ -283,14 +293,14 @@ def cascades(
     nodes = nodes.with_columns(
         parent_user=pl.col("user").gather(pl.col("parent_idx").clip(0)).cast(pl.String)
     )
-    per = (
-        nodes.group_by("cascade_id", maintain_order=True)
-        .agg(
-            size=pl.len().cast(pl.Int64),
-            depth=pl.col("depth").max().cast(pl.Int64),
-            n_inferred=pl.col("inferred").sum().cast(pl.Int64),
-            _w=(pl.col("sub") * (pl.len() - pl.col("sub"))).filter(pl.col("parent_idx") >= 0).sum().cast(pl.Float64),
-        )
+    per = nodes.group_by("cascade_id", maintain_order=True).agg(
+        size=pl.len().cast(pl.Int64),
+        depth=pl.col("depth").max().cast(pl.Int64),
+        n_inferred=pl.col("inferred").sum().cast(pl.Int64),
+        _w=(pl.col("sub") * (pl.len() - pl.col("sub")))
+        .filter(pl.col("parent_idx") >= 0)
+        .sum()
+        .cast(pl.Float64),
     )
     per = per.with_columns(
         structural_virality=pl.when(pl.col("size") > 1)
@@ -299,7 +309,14 @@ def cascades(
         .cast(pl.Float64)
     ).drop("_w")
     casc = info.join(per, on="cascade_id", how="left").select(
-        "cascade_id", "root_user", "root_time", "root_logged", "size", "depth", "structural_virality", "n_inferred"
+        "cascade_id",
+        "root_user",
+        "root_time",
+        "root_logged",
+        "size",
+        "depth",
+        "structural_virality",
+        "n_inferred",
     )
     edges = nodes.filter(pl.col("parent_idx") >= 0).select(
         "cascade_id", "parent_user", "user", "timestamp", "event_id", "depth", "inferred"
@@ -318,59 +335,106 @@ _NODE_SCHEMA = {
     "sub": pl.Int64,
     "inferred": pl.Boolean,
 }
-_INFO_SCHEMA = {"cascade_id": pl.String, "root_user": pl.String, "root_time": pl.Int64, "root_logged": pl.Boolean}
+_INFO_SCHEMA = {
+    "cascade_id": pl.String,
+    "root_user": pl.String,
+    "root_time": pl.Int64,
+    "root_logged": pl.Boolean,
+}
 
 
 def _star(ev: pl.DataFrame, actions: tuple[str, ...]) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Vectorised rule when there is no parent_id and no follower graph: stars."""
     ev = ev.with_row_index("_seq")
-    posts = ev.filter(pl.col("action") == "post").with_columns(
-        cascade_id=pl.coalesce("post_id", "event_id")
-    ).unique("cascade_id", keep="first", maintain_order=True)
+    posts = (
+        ev.filter(pl.col("action") == "post")
+        .with_columns(cascade_id=pl.coalesce("post_id", "event_id"))
+        .unique("cascade_id", keep="first", maintain_order=True)
+    )
     adopt = ev.filter(
         pl.col("action").is_in(list(actions)),
         pl.col("target_user").is_not_null(),
         pl.col("target_user") != pl.col("user"),
     )
     # the author's latest post at or before the adoption, else the author's unlogged content
-    adopt = adopt.sort("_seq").join_asof(
-        posts.select("_seq", target_user="user", _post="cascade_id").sort("_seq"),
-        on="_seq", by="target_user", strategy="backward", check_sortedness=False,
-    ).with_columns(cascade_id=pl.coalesce("_post", pl.lit("@") + pl.col("target_user")))
+    adopt = (
+        adopt.sort("_seq")
+        .join_asof(
+            posts.select("_seq", target_user="user", _post="cascade_id").sort("_seq"),
+            on="_seq",
+            by="target_user",
+            strategy="backward",
+            check_sortedness=False,
+        )
+        .with_columns(cascade_id=pl.coalesce("_post", pl.lit("@") + pl.col("target_user")))
+    )
     adopt = adopt.unique(["cascade_id", "user"], keep="first", maintain_order=True)
     unlogged = (
         adopt.filter(pl.col("_post").is_null())
         .group_by("cascade_id", maintain_order=True)
-        .agg(root_user=pl.col("target_user").first(), root_time=pl.col("timestamp").first(),
-             _seq=pl.col("_seq").first())
+        .agg(
+            root_user=pl.col("target_user").first(),
+            root_time=pl.col("timestamp").first(),
+            _seq=pl.col("_seq").first(),
+        )
         .with_columns(root_logged=pl.lit(False))
     )
-    roots = pl.concat(
-        [
-            posts.select("cascade_id", root_user="user", root_time="timestamp", _seq="_seq",
-                         root_logged=pl.lit(True)),
-            unlogged.select("cascade_id", "root_user", "root_time", "_seq", "root_logged"),
-        ]
-    ).sort("_seq").with_row_index("_ridx")
+    roots = (
+        pl.concat(
+            [
+                posts.select(
+                    "cascade_id",
+                    root_user="user",
+                    root_time="timestamp",
+                    _seq="_seq",
+                    root_logged=pl.lit(True),
+                ),
+                unlogged.select("cascade_id", "root_user", "root_time", "_seq", "root_logged"),
+            ]
+        )
+        .sort("_seq")
+        .with_row_index("_ridx")
+    )
     n_roots = roots.height
     root_nodes = roots.select(
-        "cascade_id", user="root_user", parent_idx=pl.lit(-1, pl.Int64), timestamp="root_time",
-        event_id=pl.lit(None, pl.String), depth=pl.lit(0, pl.Int64), inferred=pl.lit(False),
+        "cascade_id",
+        user="root_user",
+        parent_idx=pl.lit(-1, pl.Int64),
+        timestamp="root_time",
+        event_id=pl.lit(None, pl.String),
+        depth=pl.lit(0, pl.Int64),
+        inferred=pl.lit(False),
     ).with_columns(
         event_id=pl.when(pl.col("cascade_id").is_in(posts["cascade_id"].implode()))
-        .then(pl.col("cascade_id").replace_strict(posts["cascade_id"], posts["event_id"], default=None))
+        .then(
+            pl.col("cascade_id").replace_strict(
+                posts["cascade_id"], posts["event_id"], default=None
+            )
+        )
         .otherwise(None)
     )
     sizes = adopt.group_by("cascade_id").agg(_n=pl.len())
-    root_nodes = root_nodes.join(sizes, on="cascade_id", how="left", maintain_order="left").with_columns(
-        sub=(pl.col("_n").fill_null(0) + 1).cast(pl.Int64)
-    ).drop("_n")
-    child = adopt.join(roots.select("cascade_id", "_ridx"), on="cascade_id", how="left", maintain_order="left")
-    child_nodes = child.select(
-        "cascade_id", "user", parent_idx=pl.col("_ridx").cast(pl.Int64), timestamp="timestamp",
-        event_id="event_id", depth=pl.lit(1, pl.Int64), sub=pl.lit(1, pl.Int64), inferred=pl.lit(True),
+    root_nodes = (
+        root_nodes.join(sizes, on="cascade_id", how="left", maintain_order="left")
+        .with_columns(sub=(pl.col("_n").fill_null(0) + 1).cast(pl.Int64))
+        .drop("_n")
     )
-    nodes = pl.concat([root_nodes.select(list(_NODE_SCHEMA)), child_nodes.select(list(_NODE_SCHEMA))])
+    child = adopt.join(
+        roots.select("cascade_id", "_ridx"), on="cascade_id", how="left", maintain_order="left"
+    )
+    child_nodes = child.select(
+        "cascade_id",
+        "user",
+        parent_idx=pl.col("_ridx").cast(pl.Int64),
+        timestamp="timestamp",
+        event_id="event_id",
+        depth=pl.lit(1, pl.Int64),
+        sub=pl.lit(1, pl.Int64),
+        inferred=pl.lit(True),
+    )
+    nodes = pl.concat(
+        [root_nodes.select(list(_NODE_SCHEMA)), child_nodes.select(list(_NODE_SCHEMA))]
+    )
     nodes = nodes.cast(_NODE_SCHEMA)  # type: ignore[arg-type]
     assert nodes.height >= n_roots
     info = roots.select(list(_INFO_SCHEMA)).cast(_INFO_SCHEMA)  # type: ignore[arg-type]
@@ -380,8 +444,10 @@ def _star(ev: pl.DataFrame, actions: tuple[str, ...]) -> tuple[pl.DataFrame, pl.
 def _pick(
     contents: list[tuple[str, frozenset]] | None, topics: frozenset, user: str, members: dict
 ) -> str | None:
-    """The latest content sharing a topic with ``topics`` that ``user`` has not adopted yet,
-    else the latest not adopted, else the latest."""
+    """Pick the latest content sharing a topic that ``user`` has not adopted yet.
+
+    Falls back to the latest content not adopted, then to the latest.
+    """
     if not contents:
         return None
     fallback = None
@@ -396,7 +462,10 @@ def _pick(
 
 
 def _walk(
-    ev: pl.DataFrame, actions: tuple[str, ...], followees: dict[str, set[str]], target_is: str = "author"
+    ev: pl.DataFrame,
+    actions: tuple[str, ...],
+    followees: dict[str, set[str]],
+    target_is: str = "author",
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Event-by-event reconstruction (parent_id chains and the follower rule)."""
     cols = {c: ev[c].to_list() for c in ev.columns}
@@ -427,7 +496,12 @@ def _walk(
     adopt = set(actions)
     for i in range(ev.height):
         act, user, target = cols["action"][i], cols["user"][i], cols["target_user"][i]
-        pid, parent, t, eid = cols["post_id"][i], cols["parent_id"][i], cols["timestamp"][i], cols["event_id"][i]
+        pid, parent, t, eid = (
+            cols["post_id"][i],
+            cols["parent_id"][i],
+            cols["timestamp"][i],
+            cols["event_id"][i],
+        )
         topics = frozenset(cols["topics"][i] or ())
         if act not in adopt:
             if act == "post" or pid is not None:
@@ -459,7 +533,9 @@ def _walk(
             if target is None or target == user:
                 continue
             src = target
-            found = _pick((posts_by if target_is == "author" else held_by).get(target), topics, user, members)
+            found = _pick(
+                (posts_by if target_is == "author" else held_by).get(target), topics, user, members
+            )
             if found is not None:
                 cid = found
             else:

@@ -99,7 +99,9 @@ def activity_vs_influence(
     top = check_number("top", top, low=0.0, high=1.0, low_open=True, high_open=True)  # type: ignore[assignment]
     bottom = check_number("bottom", bottom, low=0.0, high=1.0, low_open=True, high_open=True)  # type: ignore[assignment]
     if top + bottom > 1.0:
-        raise bad_param("bottom", bottom, f"leave room for the top share (top + bottom <= 1; top={top})")
+        raise bad_param(
+            "bottom", bottom, f"leave room for the top share (top + bottom <= 1; top={top})"
+        )
     if isinstance(table_or_ds, Dataset):
         from .activity import activity as _activity
         from .influence import influence as _influence
@@ -109,7 +111,9 @@ def activity_vs_influence(
     elif isinstance(table_or_ds, pl.DataFrame):
         table = table_or_ds
     else:
-        raise TypeError(f"table_or_ds must be a polars DataFrame or a Dataset; got {type(table_or_ds).__name__}")
+        raise TypeError(
+            f"table_or_ds must be a polars DataFrame or a Dataset; got {type(table_or_ds).__name__}"
+        )
     need = ["user", activity, influence] + [c for c in (low, high) if c is not None]
     check_columns(table, need, what="activity_vs_influence table")
     lo_c = low if low is not None else influence
@@ -155,15 +159,9 @@ def activity_vs_influence(
     )
     outside = t.filter(~pl.col("_inf_top").fill_null(False))[influence].drop_nulls()
     outside_max = float(outside.max()) if outside.len() else float("-inf")  # type: ignore[arg-type]
-    loud = (
-        pl.col("_act_top")
-        & (pl.col(influence) <= bottom_thr)
-        & (pl.col("_hi") <= bottom_thr)
-    )
+    loud = pl.col("_act_top") & (pl.col(influence) <= bottom_thr) & (pl.col("_hi") <= bottom_thr)
     quiet = (
-        (pl.col(activity) <= act_bottom_thr)
-        & pl.col("_inf_top")
-        & (pl.col("_lo") > outside_max)
+        (pl.col(activity) <= act_bottom_thr) & pl.col("_inf_top") & (pl.col("_lo") > outside_max)
     )
     t = t.with_columns(
         flag=pl.when(loud).then(pl.lit("loud")).when(quiet).then(pl.lit("quiet")).otherwise(None)
@@ -177,7 +175,13 @@ def activity_vs_influence(
         out_cols.append("_hi")
         rename["_hi"] = high
     out = t.select(
-        *out_cols, "activity_rank", "influence_rank", "activity_pct", "influence_pct",
-        "influence_pct_low", "influence_pct_high", "flag",
+        *out_cols,
+        "activity_rank",
+        "influence_rank",
+        "activity_pct",
+        "influence_pct",
+        "influence_pct_low",
+        "influence_pct_high",
+        "flag",
     ).rename(rename)
     return out.sort("user")

@@ -34,10 +34,21 @@ from .observed import OBSERVED_COLUMNS, observed_influence
 __all__ = ["influence", "STRUCTURAL_COLUMNS", "SPREAD_COLUMNS", "VIRAL_AUTO_MAX_USERS"]
 
 STRUCTURAL_COLUMNS: tuple[str, ...] = (
-    "in_degree", "out_degree", "in_strength", "out_strength", "pagerank", "coreness",
+    "in_degree",
+    "out_degree",
+    "in_strength",
+    "out_strength",
+    "pagerank",
+    "coreness",
 )
 SPREAD_COLUMNS: tuple[str, ...] = (
-    "spread", "outward", "se", "ci_low", "ci_high", "spread_rank", "spread_n_samples",
+    "spread",
+    "outward",
+    "se",
+    "ci_low",
+    "ci_high",
+    "spread_rank",
+    "spread_n_samples",
 )
 #: With ``viral=None``, viral centrality is computed for data sets up to this many
 #: users (or whenever the probabilities were measured, ``probabilities="given"``).
@@ -168,7 +179,9 @@ def influence(
     uses the precision target ``rel_error`` for the ``top_k`` largest users; the
     other users carry wider intervals, which ``se``/``ci_*`` report.
     """
-    check_choice("graph", graph, ("engagement", "follower", "retweet", "quote", "reply", "mention", "given"))
+    check_choice(
+        "graph", graph, ("engagement", "follower", "retweet", "quote", "reply", "mention", "given")
+    )
     check_choice("probabilities", probabilities, _PROB_METHODS)
     check_number("vc_tol", vc_tol, low=0.0, high=1.0, low_open=True, high_open=True)
     if top_k is not None:
@@ -197,21 +210,45 @@ def influence(
         from .diffusion.spread import expected_spread
 
         res = expected_spread(
-            probs, users=ds.user_ids, model=model, rel_error=rel_error, confidence=confidence,
-            top_k=top_k, max_seconds=max_seconds, seed=seed, n_jobs=n_jobs,
+            probs,
+            users=ds.user_ids,
+            model=model,
+            rel_error=rel_error,
+            confidence=confidence,
+            top_k=top_k,
+            max_seconds=max_seconds,
+            seed=seed,
+            n_jobs=n_jobs,
         )
         sp = res.table.select(
-            "user", "spread", "outward", "se", "ci_low", "ci_high",
-            spread_rank="rank", spread_n_samples="n_samples",
+            "user",
+            "spread",
+            "outward",
+            "se",
+            "ci_low",
+            "ci_high",
+            spread_rank="rank",
+            spread_n_samples="n_samples",
         )
         out = out.join(sp, on="user", how="left")
     else:
         out = out.with_columns(
-            *[pl.lit(None, pl.Float64).alias(c) for c in ("spread", "outward", "se", "ci_low", "ci_high")],
-            spread_rank=pl.lit(None, pl.UInt32), spread_n_samples=pl.lit(None, pl.Int64),
+            *[
+                pl.lit(None, pl.Float64).alias(c)
+                for c in ("spread", "outward", "se", "ci_low", "ci_high")
+            ],
+            spread_rank=pl.lit(None, pl.UInt32),
+            spread_n_samples=pl.lit(None, pl.Int64),
         )
-    cols = ["user", *OBSERVED_COLUMNS, *CASCADE_USER_COLUMNS, *STRUCTURAL_COLUMNS,
-            "viral_centrality", "vc_converged", *SPREAD_COLUMNS]
+    cols = [
+        "user",
+        *OBSERVED_COLUMNS,
+        *CASCADE_USER_COLUMNS,
+        *STRUCTURAL_COLUMNS,
+        "viral_centrality",
+        "vc_converged",
+        *SPREAD_COLUMNS,
+    ]
     return out.select(cols).sort("user")
 
 
@@ -219,5 +256,7 @@ def _structural(ds: Dataset, graph: str, channel_weights, platform_weights) -> p
     from .structural import structural_metrics
 
     if graph == "engagement":
-        return structural_metrics(WeightedGraphs(ds, channel_weights, platform_weights), graph="engagement")
+        return structural_metrics(
+            WeightedGraphs(ds, channel_weights, platform_weights), graph="engagement"
+        )
     return structural_metrics(ds, graph=graph)

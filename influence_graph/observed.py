@@ -91,9 +91,15 @@ def received_counts(events: pl.DataFrame, users: pl.Series) -> pl.DataFrame:
     counts = (
         eng.group_by("target_user")
         .agg(
-            *[(pl.col("action") == a).sum().cast(pl.Int64).alias(col) for a, col in _RECEIVED.items()],
-            pl.col("user").filter(pl.col("action").is_in(list(_CONTENT_ACTIONS))).n_unique()
-            .cast(pl.Int64).alias("unique_engagers"),
+            *[
+                (pl.col("action") == a).sum().cast(pl.Int64).alias(col)
+                for a, col in _RECEIVED.items()
+            ],
+            pl.col("user")
+            .filter(pl.col("action").is_in(list(_CONTENT_ACTIONS)))
+            .n_unique()
+            .cast(pl.Int64)
+            .alias("unique_engagers"),
         )
         .rename({"target_user": "user"})
     )
@@ -190,7 +196,9 @@ def observed_influence(ds: Dataset) -> pl.DataFrame:
             .agg(posts=pl.len().cast(pl.Int64))
         )
         out = out.join(posts, on="user", how="left").with_columns(pl.col("posts").fill_null(0))
-        content = pl.col("retweets_received") + pl.col("quotes_received") + pl.col("replies_received")
+        content = (
+            pl.col("retweets_received") + pl.col("quotes_received") + pl.col("replies_received")
+        )
         out = out.with_columns(
             engagement_per_post=pl.when(pl.col("posts") > 0)
             .then(content / pl.col("posts"))

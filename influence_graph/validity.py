@@ -1,4 +1,4 @@
-"""Predictive validity: does a measure learned on the past predict content moving later?
+"""Predictive validity: whether a measure learned on the past predicts content moving later.
 
 Every metric (expected spread, structural baselines, observed counts, activity) is
 computed on the log *before* a time split; two targets are measured *after* it:
@@ -69,7 +69,9 @@ def _split_time(ds: Dataset, split: datetime | float) -> datetime:
     lo, hi = ts.min(), ts.max()
     if isinstance(split, datetime):
         if split.tzinfo is None:
-            raise bad_param("split", split, "be a timezone-aware datetime (UTC) or a fraction in (0, 1)")
+            raise bad_param(
+                "split", split, "be a timezone-aware datetime (UTC) or a fraction in (0, 1)"
+            )
         t = split.astimezone(timezone.utc)
         if not (lo < t <= hi):
             raise bad_param("split", split, f"fall inside the log ({lo} .. {hi})")
@@ -79,7 +81,7 @@ def _split_time(ds: Dataset, split: datetime | float) -> datetime:
 
 
 def split_dataset(ds: Dataset, split: datetime | float) -> tuple[Dataset, Dataset, datetime]:
-    """The log before and after ``split`` (a UTC datetime or a fraction of the time span).
+    """Split the log at ``split`` (a UTC datetime or a fraction of the time span).
 
     Both halves keep the whole user universe. Follow links with a ``since`` after the
     split are dropped from the first half.
@@ -103,7 +105,7 @@ def split_dataset(ds: Dataset, split: datetime | float) -> tuple[Dataset, Datase
 def future_targets(
     ds: Dataset, split_time: datetime, *, cascade_actions=("retweet", "quote"), min_posts: int = 1
 ) -> pl.DataFrame:
-    """The two targets per user, measured on events at or after ``split_time``.
+    """Compute the two targets per user, measured on events at or after ``split_time``.
 
     Returns
     -------
@@ -135,13 +137,20 @@ def future_targets(
     else:
         acts = list(cascade_actions)
         day = pl.col("timestamp").dt.date()
-        adopt = after.filter(
-            pl.col("action").cast(pl.String).is_in(acts),
-            pl.col("target_user").is_not_null(),
-            pl.col("target_user") != pl.col("user"),
-        ).group_by(user="target_user", day=day).agg(_n=pl.col("user").n_unique())
+        adopt = (
+            after.filter(
+                pl.col("action").cast(pl.String).is_in(acts),
+                pl.col("target_user").is_not_null(),
+                pl.col("target_user") != pl.col("user"),
+            )
+            .group_by(user="target_user", day=day)
+            .agg(_n=pl.col("user").n_unique())
+        )
         active = pl.concat(
-            [after.select("user", day=day), after.drop_nulls("target_user").select(user="target_user", day=day)]
+            [
+                after.select("user", day=day),
+                after.drop_nulls("target_user").select(user="target_user", day=day),
+            ]
         ).unique()
         size = (
             active.join(adopt, on=["user", "day"], how="left")
@@ -177,7 +186,7 @@ def _score(
     xb, yb = x[boot], y[boot]
     rb = _pearson_rows(_ranks(xb), _ranks(yb))
     rb = rb[np.isfinite(rb)]
-    lo, hi = (np.quantile(rb, [alpha / 2, 1 - alpha / 2]) if rb.size else (np.nan, np.nan))
+    lo, hi = np.quantile(rb, [alpha / 2, 1 - alpha / 2]) if rb.size else (np.nan, np.nan)
     kk = min(k, len(x))
     # ties at the cut are broken by user order (stable sort), the same for every metric
     top_x = set(np.argsort(-x, kind="stable")[:kk].tolist())
@@ -284,7 +293,9 @@ def predictive_validity(
             raise bad_param("targets", t, "name only " + ", ".join(map(repr, TARGETS)))
     k = check_int("k", k, low=1)  # type: ignore[assignment]
     n_boot = check_int("n_boot", n_boot, low=10)  # type: ignore[assignment]
-    confidence = check_number("confidence", confidence, low=0, high=1, low_open=True, high_open=True)  # type: ignore[assignment]
+    confidence = check_number(
+        "confidence", confidence, low=0, high=1, low_open=True, high_open=True
+    )  # type: ignore[assignment]
     before, _after, t = split_dataset(ds, split)
     if graph is None:
         graph = "follower" if before.follows is not None else "engagement"
@@ -292,8 +303,16 @@ def predictive_validity(
     spread_seed, boot_seed = ss.spawn(2)
     want = list(metrics) if metrics is not None else list(DEFAULT_METRICS)
     inf = influence(
-        before, graph=graph, probabilities=probabilities, prior=prior, spread="spread" in want, rel_error=rel_error,
-        top_k=top_k, viral=None if "viral_centrality" in want else False, seed=spread_seed, n_jobs=n_jobs,
+        before,
+        graph=graph,
+        probabilities=probabilities,
+        prior=prior,
+        spread="spread" in want,
+        rel_error=rel_error,
+        top_k=top_k,
+        viral=None if "viral_centrality" in want else False,
+        seed=spread_seed,
+        n_jobs=n_jobs,
     )
     act = activity(before).select("user", *[c for c in _ACTIVITY if c != "posts"])
     table = inf.join(act, on="user", how="left")
@@ -302,9 +321,16 @@ def predictive_validity(
             raise bad_param("metrics", m, "name columns of influence() or activity()")
     if metrics is None:
         want = [m for m in want if table[m].null_count() < table.height]
-    known = pl.concat(
-        [before.events.select("user"), before.events.drop_nulls("target_user").select(user="target_user")]
-    ).group_by("user").agg(_n=pl.len())
+    known = (
+        pl.concat(
+            [
+                before.events.select("user"),
+                before.events.drop_nulls("target_user").select(user="target_user"),
+            ]
+        )
+        .group_by("user")
+        .agg(_n=pl.len())
+    )
     min_posts = check_int("min_posts", min_posts, low=1)  # type: ignore[assignment]
     fut = future_targets(ds, t, min_posts=min_posts).rename({tg: f"_y_{tg}" for tg in TARGETS})
     data = (
@@ -320,7 +346,11 @@ def predictive_validity(
         sub = data.filter(pl.col(f"_y_{target}").is_not_null())
         n = sub.height
         y = sub[f"_y_{target}"].cast(pl.Float64).to_numpy()
-        boot = rng.integers(0, max(n, 1), size=(n_boot, n)) if n else np.zeros((n_boot, 0), dtype=np.int64)
+        boot = (
+            rng.integers(0, max(n, 1), size=(n_boot, n))
+            if n
+            else np.zeros((n_boot, 0), dtype=np.int64)
+        )
         for m in want:
             x = sub[m].cast(pl.Float64).fill_nan(None).to_numpy().astype(np.float64)
             finite = np.isfinite(x)
@@ -336,14 +366,30 @@ def predictive_validity(
                 slope = float((xc * (y - y.mean())).sum() / den) if den > 0 else None
                 ratio = float(y.mean() / x.mean()) if x.mean() > 0 else None
             rows.append(
-                {"target": target, "metric": m, "n": n, "spearman": rho, "spearman_low": lo,
-                 "spearman_high": hi, "precision_at_k": prec, "k": min(k, n),
-                 "calibration_slope": slope, "calibration_ratio": ratio}
+                {
+                    "target": target,
+                    "metric": m,
+                    "n": n,
+                    "spearman": rho,
+                    "spearman_low": lo,
+                    "spearman_high": hi,
+                    "precision_at_k": prec,
+                    "k": min(k, n),
+                    "calibration_slope": slope,
+                    "calibration_ratio": ratio,
+                }
             )
     schema = {
-        "target": pl.String, "metric": pl.String, "n": pl.Int64, "spearman": pl.Float64,
-        "spearman_low": pl.Float64, "spearman_high": pl.Float64, "precision_at_k": pl.Float64,
-        "k": pl.Int64, "calibration_slope": pl.Float64, "calibration_ratio": pl.Float64,
+        "target": pl.String,
+        "metric": pl.String,
+        "n": pl.Int64,
+        "spearman": pl.Float64,
+        "spearman_low": pl.Float64,
+        "spearman_high": pl.Float64,
+        "precision_at_k": pl.Float64,
+        "k": pl.Int64,
+        "calibration_slope": pl.Float64,
+        "calibration_ratio": pl.Float64,
     }
     out = pl.DataFrame(rows, schema=schema)
     return out.with_columns(

@@ -7,13 +7,13 @@ import math
 
 import polars as pl
 import pytest
-from tests.conftest import events_frame
 from hypothesis import given
 from hypothesis import strategies as st
 
 from influence_graph.cascades import cascades, structural_virality
 from influence_graph.dataset import make_dataset
 from influence_graph.exceptions import InputValidationError
+from tests.conftest import events_frame
 
 C = importlib.import_module("influence_graph.cascades")  # the module; ig.cascades is the function
 
@@ -23,12 +23,14 @@ def _user(res, u):
 
 
 def _parents(res):
-    return dict(zip(res.edges["user"].to_list(), res.edges["parent_user"].to_list()))
+    return dict(zip(res.edges["user"].to_list(), res.edges["parent_user"].to_list(), strict=True))
 
 
 def test_star_cascade_from_parent_ids():
-    ev = events_frame([("a", "post", None, "p1", None, 0)]
-                      + [(u, "retweet", "a", f"r{u}", "p1", i + 1) for i, u in enumerate("bcd")])
+    ev = events_frame(
+        [("a", "post", None, "p1", None, 0)]
+        + [(u, "retweet", "a", f"r{u}", "p1", i + 1) for i, u in enumerate("bcd")]
+    )
     res = cascades(make_dataset(events=ev))
     row = res.cascades.row(0, named=True)
     assert (row["cascade_id"], row["root_user"], row["size"], row["depth"]) == ("p1", "a", 4, 1)
@@ -36,18 +38,25 @@ def test_star_cascade_from_parent_ids():
     assert row["structural_virality"] == pytest.approx(1.5)
     assert _parents(res) == {"b": "a", "c": "a", "d": "a"}
     a = _user(res, "a")
-    assert (a["cascades_started"], a["max_cascade_size"], a["total_adopters"], a["max_depth"]) == (1, 4, 3, 1)
+    assert (a["cascades_started"], a["max_cascade_size"], a["total_adopters"], a["max_depth"]) == (
+        1,
+        4,
+        3,
+        1,
+    )
     assert _user(res, "b")["cascades_started"] == 0
     assert _user(res, "b")["mean_cascade_size"] is None
 
 
 def test_chain_cascade():
-    ev = events_frame([
-        ("a", "post", None, "p1", None, 0),
-        ("b", "retweet", "a", "r1", "p1", 1),
-        ("c", "retweet", "b", "r2", "r1", 2),
-        ("d", "retweet", "c", "r3", "r2", 3),
-    ])
+    ev = events_frame(
+        [
+            ("a", "post", None, "p1", None, 0),
+            ("b", "retweet", "a", "r1", "p1", 1),
+            ("c", "retweet", "b", "r2", "r1", 2),
+            ("d", "retweet", "c", "r3", "r2", 3),
+        ]
+    )
     res = cascades(make_dataset(events=ev))
     row = res.cascades.row(0, named=True)
     assert (row["size"], row["depth"]) == (4, 3)
@@ -58,57 +67,77 @@ def test_chain_cascade():
 
 
 def test_two_independent_cascades():
-    ev = events_frame([
-        ("a", "post", None, "p1", None, 0),
-        ("a", "post", None, "p2", None, 1),
-        ("b", "retweet", "a", "r1", "p1", 2),
-        ("c", "retweet", "a", "r2", "p2", 3),
-        ("d", "retweet", "a", "r3", "p2", 4),
-        ("e", "post", None, "p3", None, 5),
-    ])
+    ev = events_frame(
+        [
+            ("a", "post", None, "p1", None, 0),
+            ("a", "post", None, "p2", None, 1),
+            ("b", "retweet", "a", "r1", "p1", 2),
+            ("c", "retweet", "a", "r2", "p2", 3),
+            ("d", "retweet", "a", "r3", "p2", 4),
+            ("e", "post", None, "p3", None, 5),
+        ]
+    )
     res = cascades(make_dataset(events=ev))
-    sizes = dict(zip(res.cascades["cascade_id"].to_list(), res.cascades["size"].to_list()))
+    sizes = dict(
+        zip(res.cascades["cascade_id"].to_list(), res.cascades["size"].to_list(), strict=True)
+    )
     assert sizes == {"p1": 2, "p2": 3, "p3": 1}
     a = _user(res, "a")
     assert (a["cascades_started"], a["mean_cascade_size"], a["max_cascade_size"]) == (2, 2.5, 3)
     assert a["structural_virality"] == pytest.approx(structural_virality([-1, 0, 0]))
     e = _user(res, "e")
     # a post nobody adopted: size 1, depth 0, structural virality undefined
-    assert (e["cascades_started"], e["max_cascade_size"], e["max_depth"], e["structural_virality"]) == (1, 1, 0, None)
+    assert (
+        e["cascades_started"],
+        e["max_cascade_size"],
+        e["max_depth"],
+        e["structural_virality"],
+    ) == (1, 1, 0, None)
 
 
 def test_retweet_of_retweet_without_own_post_id_uses_target():
     # c retweets b's retweet; the log names the root as parent and b as target
-    ev = events_frame([
-        ("a", "post", None, "p1", None, 0),
-        ("b", "retweet", "a", None, "p1", 1),
-        ("c", "retweet", "b", None, "p1", 2),
-    ])
+    ev = events_frame(
+        [
+            ("a", "post", None, "p1", None, 0),
+            ("b", "retweet", "a", None, "p1", 1),
+            ("c", "retweet", "b", None, "p1", 2),
+        ]
+    )
     res = cascades(make_dataset(events=ev))
     assert _parents(res) == {"b": "a", "c": "b"}
 
 
 def test_inferred_retweet_of_retweet_follows_latest_followee():
     # no parent_id: c follows b and x, both adopted before c; b is the latest -> parent b
-    ev = events_frame([
-        ("x", "retweet", "a", None, None, 1),
-        ("b", "retweet", "a", None, None, 2),
-        ("c", "retweet", "a", None, None, 3),
-    ])
+    ev = events_frame(
+        [
+            ("x", "retweet", "a", None, None, 1),
+            ("b", "retweet", "a", None, None, 2),
+            ("c", "retweet", "a", None, None, 3),
+        ]
+    )
     fo = pl.DataFrame({"follower": ["c", "c", "b", "x"], "followee": ["x", "b", "a", "a"]})
     res = cascades(make_dataset(events=ev, follows=fo))
     assert _parents(res) == {"x": "a", "b": "a", "c": "b"}
     row = res.cascades.row(0, named=True)
-    assert (row["cascade_id"], row["root_logged"], row["size"], row["depth"], row["n_inferred"]) == (
-        "@a", False, 4, 2, 3)
+    assert (
+        row["cascade_id"],
+        row["root_logged"],
+        row["size"],
+        row["depth"],
+        row["n_inferred"],
+    ) == ("@a", False, 4, 2, 3)
 
 
 def test_inferred_retweet_with_no_follower_path_hangs_under_author():
-    ev = events_frame([
-        ("a", "post", None, "p1", None, 0),
-        ("b", "retweet", "a", None, None, 1),
-        ("d", "retweet", "a", None, None, 2),  # d follows nobody who adopted
-    ])
+    ev = events_frame(
+        [
+            ("a", "post", None, "p1", None, 0),
+            ("b", "retweet", "a", None, None, 1),
+            ("d", "retweet", "a", None, None, 2),  # d follows nobody who adopted
+        ]
+    )
     fo = pl.DataFrame({"follower": ["b", "d"], "followee": ["a", "z"]})
     res = cascades(make_dataset(events=ev, follows=fo))
     assert _parents(res) == {"b": "a", "d": "a"}
@@ -117,33 +146,44 @@ def test_inferred_retweet_with_no_follower_path_hangs_under_author():
 
 
 def test_inferred_content_is_latest_earlier_post():
-    ev = events_frame([
-        ("a", "post", None, "p1", None, 0),
-        ("b", "retweet", "a", None, None, 1),
-        ("a", "post", None, "p2", None, 2),
-        ("c", "retweet", "a", None, None, 3),
-    ])
+    ev = events_frame(
+        [
+            ("a", "post", None, "p1", None, 0),
+            ("b", "retweet", "a", None, None, 1),
+            ("a", "post", None, "p2", None, 2),
+            ("c", "retweet", "a", None, None, 3),
+        ]
+    )
     res = cascades(make_dataset(events=ev))
-    got = dict(zip(res.edges["user"].to_list(), res.edges["cascade_id"].to_list()))
+    got = dict(zip(res.edges["user"].to_list(), res.edges["cascade_id"].to_list(), strict=True))
     assert got == {"b": "p1", "c": "p2"}
 
 
 def test_duplicates_and_self_retweets_do_not_count():
-    ev = events_frame([
-        ("a", "post", None, "p1", None, 0),
-        ("a", "retweet", "a", "r0", "p1", 1),
-        ("b", "retweet", "a", "r1", "p1", 2),
-        ("b", "retweet", "a", "r2", "p1", 3),
-    ])
+    ev = events_frame(
+        [
+            ("a", "post", None, "p1", None, 0),
+            ("a", "retweet", "a", "r0", "p1", 1),
+            ("b", "retweet", "a", "r1", "p1", 2),
+            ("b", "retweet", "a", "r2", "p1", 3),
+        ]
+    )
     res = cascades(make_dataset(events=ev))
     assert res.cascades["size"].to_list() == [2]
 
 
 def test_unknown_parent_becomes_unlogged_root():
-    ev = events_frame([("b", "retweet", "a", "r1", "ghost", 1), ("c", "retweet", "b", "r2", "r1", 2)])
+    ev = events_frame(
+        [("b", "retweet", "a", "r1", "ghost", 1), ("c", "retweet", "b", "r2", "r1", 2)]
+    )
     res = cascades(make_dataset(events=ev))
     row = res.cascades.row(0, named=True)
-    assert (row["cascade_id"], row["root_user"], row["root_logged"], row["size"]) == ("ghost", "a", False, 3)
+    assert (row["cascade_id"], row["root_user"], row["root_logged"], row["size"]) == (
+        "ghost",
+        "a",
+        False,
+        3,
+    )
 
 
 def test_quotes_count_as_adoptions_unless_excluded():
@@ -158,23 +198,27 @@ def test_quotes_count_as_adoptions_unless_excluded():
 
 
 def test_inferred_author_mode_prefers_post_sharing_a_topic():
-    ev = events_frame([
-        ("a", "post", None, "p1", None, 0),
-        ("a", "post", None, "p2", None, 1),
-        ("b", "retweet", "a", None, None, 2),
-    ]).with_columns(topics=pl.Series([["higgs"], ["cats"], ["higgs"]]))
+    ev = events_frame(
+        [
+            ("a", "post", None, "p1", None, 0),
+            ("a", "post", None, "p2", None, 1),
+            ("b", "retweet", "a", None, None, 2),
+        ]
+    ).with_columns(topics=pl.Series([["higgs"], ["cats"], ["higgs"]]))
     res = cascades(make_dataset(events=ev))
     assert res.edges["cascade_id"].to_list() == ["p1"]
 
 
 def test_inferred_source_mode_follows_target_chain():
     # target_user names the immediate source (synthetic convention), parent_id dropped
-    ev = events_frame([
-        ("a", "post", None, "p1", None, 0),
-        ("b", "retweet", "a", None, None, 1),
-        ("c", "retweet", "b", None, None, 2),
-        ("d", "retweet", "c", None, None, 3),
-    ])
+    ev = events_frame(
+        [
+            ("a", "post", None, "p1", None, 0),
+            ("b", "retweet", "a", None, None, 1),
+            ("c", "retweet", "b", None, None, 2),
+            ("d", "retweet", "c", None, None, 3),
+        ]
+    )
     ds = make_dataset(events=ev)
     res = cascades(ds, target="source")
     assert _parents(res) == {"b": "a", "c": "b", "d": "c"}
@@ -185,14 +229,18 @@ def test_inferred_source_mode_follows_target_chain():
 
 def test_every_user_has_a_row():
     ev = events_frame([("b", "mention", "c", None, None, 0)])
-    res = cascades(make_dataset(events=ev, follows=pl.DataFrame({"follower": ["z"], "followee": ["y"]})))
+    res = cascades(
+        make_dataset(events=ev, follows=pl.DataFrame({"follower": ["z"], "followee": ["y"]}))
+    )
     assert res.users["user"].to_list() == ["b", "c", "y", "z"]
     assert res.users["cascades_started"].to_list() == [0, 0, 0, 0]
 
 
 @pytest.mark.parametrize("n", [2, 3, 5, 10])
 def test_structural_virality_closed_forms(n):
-    assert structural_virality([-1] + [0] * (n - 1)) == pytest.approx((n - 1) ** 2 / math.comb(n, 2))
+    assert structural_virality([-1] + [0] * (n - 1)) == pytest.approx(
+        (n - 1) ** 2 / math.comb(n, 2)
+    )
     assert structural_virality([-1] + list(range(n - 1))) == pytest.approx((n + 1) / 3)
     assert math.isnan(structural_virality([-1]))
 
@@ -222,7 +270,9 @@ def test_star_fast_path_matches_event_walk(rows):
     ds = make_dataset(events=ev)
     fast = cascades(ds)
     # the reference walk runs when a (useless) follower graph is present
-    slow = cascades(make_dataset(events=ev, follows=pl.DataFrame({"follower": ["zz1"], "followee": ["zz2"]})))
+    slow = cascades(
+        make_dataset(events=ev, follows=pl.DataFrame({"follower": ["zz1"], "followee": ["zz2"]}))
+    )
     f, s = _normal(fast), _normal(slow)
     assert f[0].equals(s[0])
     assert f[1].equals(s[1])
@@ -235,16 +285,26 @@ def test_row_order_does_not_matter(rows, rnd):
     ds = make_dataset(events=ev)
     shuffled = ds.events.sample(fraction=1.0, shuffle=True, seed=rnd.randint(0, 1000))
     again = cascades(make_dataset(events=shuffled))
-    for x, y in zip(_normal(cascades(ds)), _normal(again)):
+    for x, y in zip(_normal(cascades(ds)), _normal(again), strict=True):
         assert x.equals(y)
 
 
 def test_private_star_and_walk_agree_directly():
     ev = events_frame([("b", "retweet", "a", None, None, 1), ("c", "retweet", "a", None, None, 2)])
-    e = make_dataset(events=ev).events.select(
-        "event_id", "user", pl.col("action").cast(pl.String), "target_user", "post_id", "parent_id", "timestamp",
-        "topics",
-    ).with_columns(pl.col("timestamp").dt.epoch("us"))
+    e = (
+        make_dataset(events=ev)
+        .events.select(
+            "event_id",
+            "user",
+            pl.col("action").cast(pl.String),
+            "target_user",
+            "post_id",
+            "parent_id",
+            "timestamp",
+            "topics",
+        )
+        .with_columns(pl.col("timestamp").dt.epoch("us"))
+    )
     n1, i1 = C._star(e, ("retweet",))
     n2, i2 = C._walk(e, ("retweet",), {})
     assert n1.sort("cascade_id", "user").equals(n2.sort("cascade_id", "user"))
@@ -253,11 +313,14 @@ def test_private_star_and_walk_agree_directly():
 
 def _truth_agreement(ds, res):
     tr = ds.truth.cascades
-    truth = tr.filter(pl.col("depth") > 0).join(
-        tr.select(parent_post_id="post_id", true_parent="user"), on="parent_post_id"
-    ).select("post_id", "root_post_id", "true_parent", true_depth="depth")
+    truth = (
+        tr.filter(pl.col("depth") > 0)
+        .join(tr.select(parent_post_id="post_id", true_parent="user"), on="parent_post_id")
+        .select("post_id", "root_post_id", "true_parent", true_depth="depth")
+    )
     got = res.edges.join(ds.events.select("event_id", "post_id"), on="event_id").select(
-        "post_id", "cascade_id", "parent_user", "depth")
+        "post_id", "cascade_id", "parent_user", "depth"
+    )
     j = truth.join(got, on="post_id", how="left")
     parent = (j["parent_user"] == j["true_parent"]).fill_null(False).mean()
     root = (j["cascade_id"] == j["root_post_id"]).fill_null(False).mean()
@@ -276,7 +339,9 @@ def test_synthetic_world_exact_with_parent_ids(world):
     res = cascades(world)
     n, parent, root, depth = _truth_agreement(world, res)
     assert n > 1000 and (parent, root, depth) == (1.0, 1.0, 1.0)
-    sizes = res.cascades.join(world.truth.posts.select(cascade_id="post_id", true_size="size"), on="cascade_id")
+    sizes = res.cascades.join(
+        world.truth.posts.select(cascade_id="post_id", true_size="size"), on="cascade_id"
+    )
     assert sizes.height == world.truth.posts.height
     assert (sizes["size"] == sizes["true_size"]).all()
 
@@ -284,7 +349,9 @@ def test_synthetic_world_exact_with_parent_ids(world):
 def test_synthetic_world_accuracy_without_parent_ids(world):
     import dataclasses
 
-    dropped = dataclasses.replace(world, events=world.events.with_columns(parent_id=pl.lit(None, pl.String)))
+    dropped = dataclasses.replace(
+        world, events=world.events.with_columns(parent_id=pl.lit(None, pl.String))
+    )
     # measured figures (docs/observed-influence.md): standard rule parent 80.6 %, cascade 33.3 %;
     # target="source" parent 99.95 %, cascade 78.3 %
     _, parent, root, _ = _truth_agreement(world, cascades(dropped))

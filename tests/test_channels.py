@@ -20,21 +20,33 @@ from tests.conftest import events_frame
 
 
 def _ds(platforms=None):
-    ev = events_frame([
-        ("b", "retweet", "a", None, None, 1),
-        ("b", "retweet", "a", None, None, 2),
-        ("c", "mention", "a", None, None, 3),
-        ("d", "reply", "b", None, None, 4),
-        ("e", "quote", "d", None, None, 5),
-    ])
+    ev = events_frame(
+        [
+            ("b", "retweet", "a", None, None, 1),
+            ("b", "retweet", "a", None, None, 2),
+            ("c", "mention", "a", None, None, 3),
+            ("d", "reply", "b", None, None, 4),
+            ("e", "quote", "d", None, None, 5),
+        ]
+    )
     if platforms is not None:
         ev = ev.with_columns(platform=pl.Series(platforms))
     return make_dataset(events=ev)
 
 
 def test_default_weights_are_all_one():
-    assert dict(DEFAULT_CHANNEL_WEIGHTS) == {"retweet": 1.0, "quote": 1.0, "reply": 1.0, "mention": 1.0}
-    assert weighted_edges(_ds()).rows() == [("a", "b", 2.0), ("a", "c", 1.0), ("b", "d", 1.0), ("d", "e", 1.0)]
+    assert dict(DEFAULT_CHANNEL_WEIGHTS) == {
+        "retweet": 1.0,
+        "quote": 1.0,
+        "reply": 1.0,
+        "mention": 1.0,
+    }
+    assert weighted_edges(_ds()).rows() == [
+        ("a", "b", 2.0),
+        ("a", "c", 1.0),
+        ("b", "d", 1.0),
+        ("d", "e", 1.0),
+    ]
 
 
 def test_weights_scale_and_zero_removes():
@@ -71,13 +83,20 @@ def test_weighted_graphs_feed_structural_metrics():
     assert w.filter(pl.col("user") == "a")["out_strength"].item() == 5.0
     # same as the Dataset route when weights are the defaults
     direct = structural_metrics(_ds(), graph="engagement")
-    assert direct.select("out_degree", "in_strength", "coreness").equals(base.select("out_degree", "in_strength", "coreness"))
+    assert direct.select("out_degree", "in_strength", "coreness").equals(
+        base.select("out_degree", "in_strength", "coreness")
+    )
 
 
 def test_channel_ablation_leaves_each_channel_out():
     ab = channel_ablation(_ds(), probabilities="constant", seed=4, top_k=5)
     s = ab.summary
-    assert s["left_out"].to_list() == ["channel:retweet", "channel:quote", "channel:reply", "channel:mention"]
+    assert s["left_out"].to_list() == [
+        "channel:retweet",
+        "channel:quote",
+        "channel:reply",
+        "channel:mention",
+    ]
     assert s["events_removed"].to_list() == [2, 1, 1, 1]
     assert s["edges_removed"].to_list() == [1, 1, 1, 1]
     assert ab.users.height == 4 * 5
@@ -99,7 +118,9 @@ def test_channel_ablation_platforms_and_errors():
     ab = channel_ablation(ds, channels=[], probabilities="constant", seed=1)
     assert ab.summary["left_out"].to_list() == ["platform:x", "platform:y"]
     # d is only on platform x: leaving y out keeps d's events
-    d = ab.users.filter(pl.col("user") == "d", pl.col("left_out") == "platform:y").row(0, named=True)
+    d = ab.users.filter(pl.col("user") == "d", pl.col("left_out") == "platform:y").row(
+        0, named=True
+    )
     assert d["events_all"] == d["events_without"] == 1
     with pytest.raises(InputValidationError, match="channels"):
         channel_ablation(ds, channels=["like"])
@@ -116,6 +137,11 @@ def test_higgs_channel_ablation_all_users(higgs_dir):
     ab = channel_ablation(ds, channels=["retweet", "mention", "reply"], seed=0, rel_error=0.1)
     assert ab.summary.height == 3
     assert ab.users.height == 3 * ds.n_users
-    assert ab.users.select(pl.col("spread_all", "spread_without").null_count().sum()).row(0) == (0, 0)
-    carried = dict(zip(ab.summary["left_out"].to_list(), ab.summary["carried"].to_list()))
+    assert ab.users.select(pl.col("spread_all", "spread_without").null_count().sum()).row(0) == (
+        0,
+        0,
+    )
+    carried = dict(
+        zip(ab.summary["left_out"].to_list(), ab.summary["carried"].to_list(), strict=True)
+    )
     assert carried["channel:retweet"] > carried["channel:reply"]

@@ -11,10 +11,15 @@ from influence_graph.exceptions import InputValidationError
 
 def _table(spread, lo, hi, actions):
     n = len(spread)
-    return pl.DataFrame({
-        "user": [f"u{i:02d}" for i in range(n)], "actions": actions,
-        "spread": spread, "ci_low": lo, "ci_high": hi,
-    })
+    return pl.DataFrame(
+        {
+            "user": [f"u{i:02d}" for i in range(n)],
+            "actions": actions,
+            "spread": spread,
+            "ci_low": lo,
+            "ci_high": hi,
+        }
+    )
 
 
 def test_loud_and_quiet_hand_built():
@@ -22,7 +27,7 @@ def test_loud_and_quiet_hand_built():
     actions = [500, 0] + list(range(1, 19))
     tab = _table(spread, [s - 0.1 for s in spread], [s + 0.1 for s in spread], actions)
     out = activity_vs_influence(tab)
-    flags = dict(zip(out["user"].to_list(), out["flag"].to_list()))
+    flags = dict(zip(out["user"].to_list(), out["flag"].to_list(), strict=True))
     assert flags["u00"] == "loud" and flags["u01"] == "quiet"
     assert sum(f is not None for f in flags.values()) == 2
     row = out.filter(pl.col("user") == "u00").row(0, named=True)

@@ -14,19 +14,28 @@ from influence_graph.influence import SPREAD_COLUMNS, STRUCTURAL_COLUMNS, influe
 from influence_graph.observed import OBSERVED_COLUMNS
 from tests.conftest import events_frame
 
-ALL = ["user", *OBSERVED_COLUMNS, *CASCADE_USER_COLUMNS, *STRUCTURAL_COLUMNS,
-       "viral_centrality", "vc_converged", *SPREAD_COLUMNS]
+ALL = [
+    "user",
+    *OBSERVED_COLUMNS,
+    *CASCADE_USER_COLUMNS,
+    *STRUCTURAL_COLUMNS,
+    "viral_centrality",
+    "vc_converged",
+    *SPREAD_COLUMNS,
+]
 
 
 def _ds(**kw):
-    ev = events_frame([
-        ("a", "post", None, "p1", None, 0),
-        ("b", "retweet", "a", "r1", "p1", 1),
-        ("c", "retweet", "b", "r2", "r1", 2),
-        ("d", "retweet", "a", "r3", "p1", 3),
-        ("d", "mention", "c", None, None, 4),
-        ("e", "reply", "a", None, "p1", 5),
-    ])
+    ev = events_frame(
+        [
+            ("a", "post", None, "p1", None, 0),
+            ("b", "retweet", "a", "r1", "p1", 1),
+            ("c", "retweet", "b", "r2", "r1", 2),
+            ("d", "retweet", "a", "r3", "p1", 3),
+            ("d", "mention", "c", None, None, 4),
+            ("e", "reply", "a", None, "p1", 5),
+        ]
+    )
     return make_dataset(events=ev, users=pl.DataFrame({"user": ["zz"]}), **kw)
 
 
@@ -42,14 +51,31 @@ def test_contract(table):
     assert ((table["ci_low"] <= table["spread"]) & (table["spread"] <= table["ci_high"])).all()
     assert (table["outward"] - (table["spread"] - 1)).abs().max() < 1e-12
     # every column is non-null where defined: counts, structure and spread for all users
-    always = [c for c in ALL if c not in ("posts", "engagement_per_post", "audience_reach", "mean_cascade_size",
-                                          "max_cascade_size", "max_depth", "structural_virality")]
+    always = [
+        c
+        for c in ALL
+        if c
+        not in (
+            "posts",
+            "engagement_per_post",
+            "audience_reach",
+            "mean_cascade_size",
+            "max_cascade_size",
+            "max_depth",
+            "structural_virality",
+        )
+    ]
     assert table.select(pl.col(always).null_count().sum()).row(0) == (0,) * len(always)
 
 
 def test_hand_checked_columns(table):
     a = table.filter(pl.col("user") == "a").row(0, named=True)
-    assert (a["retweets_received"], a["replies_received"], a["unique_engagers"], a["posts"]) == (2, 1, 3, 1)
+    assert (a["retweets_received"], a["replies_received"], a["unique_engagers"], a["posts"]) == (
+        2,
+        1,
+        3,
+        1,
+    )
     assert a["engagement_per_post"] == 3.0
     # cascade p1: a -> b -> c and a -> d: size 4, depth 2
     assert (a["cascades_started"], a["max_cascade_size"], a["max_depth"]) == (1, 4, 2)
@@ -58,7 +84,12 @@ def test_hand_checked_columns(table):
     # engagement edges out of a: b, d (retweets), e (reply)
     assert (a["out_degree"], a["out_strength"]) == (3, 3.0)
     zz = table.filter(pl.col("user") == "zz").row(0, named=True)
-    assert (zz["total_engagement"], zz["cascades_started"], zz["spread"], zz["se"]) == (0, 0, 1.0, 0.0)
+    assert (zz["total_engagement"], zz["cascades_started"], zz["spread"], zz["se"]) == (
+        0,
+        0,
+        1.0,
+        0.0,
+    )
     assert zz["viral_centrality"] == 0.0
 
 
@@ -81,7 +112,8 @@ def test_given_probabilities():
     probs = pl.DataFrame({"source": ["a", "b"], "target": ["b", "c"], "p": [1.0, 0.5]})
     t = influence(_ds(probabilities=probs), probabilities="given", seed=2, top_k=3)
     a = t.filter(pl.col("user") == "a").row(0, named=True)
-    # exact: a reaches b surely, c with 0.5 -> viral centrality 1.5 (message passing exact on a chain)
+    # exact: a reaches b surely, c with 0.5 -> viral centrality 1.5
+    # (message passing is exact on a chain)
     assert a["viral_centrality"] == pytest.approx(1.5, abs=1e-6)
     assert a["ci_low"] <= 2.5 <= a["ci_high"]
     with pytest.raises(InputValidationError, match="NO_PROBABILITIES"):
@@ -107,9 +139,22 @@ def test_higgs_full_table_under_a_minute(higgs_dir):
     tab = influence(ds, seed=0)
     seconds = time.perf_counter() - t0
     assert tab.height == 304_691
-    defined = [c for c in ALL if c not in ("posts", "engagement_per_post", "audience_reach",
-                                           "viral_centrality", "vc_converged", "mean_cascade_size",
-                                           "max_cascade_size", "max_depth", "structural_virality")]
+    defined = [
+        c
+        for c in ALL
+        if c
+        not in (
+            "posts",
+            "engagement_per_post",
+            "audience_reach",
+            "viral_centrality",
+            "vc_converged",
+            "mean_cascade_size",
+            "max_cascade_size",
+            "max_depth",
+            "structural_virality",
+        )
+    ]
     assert tab.select(pl.col(defined).null_count().sum()).row(0) == (0,) * len(defined)
     started = tab.filter(pl.col("cascades_started") > 0)
     assert started["mean_cascade_size"].null_count() == 0

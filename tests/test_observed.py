@@ -17,22 +17,28 @@ def _row(df, u):
 
 
 def test_hand_counted_log():
-    ev = events_frame([
-        ("a", "post", None, "p1", None, 0),
-        ("a", "post", None, "p2", None, 0),
-        ("b", "retweet", "a", None, "p1", 1),
-        ("b", "retweet", "a", None, "p2", 2),
-        ("c", "quote", "a", None, "p1", 3),
-        ("d", "reply", "a", None, "p1", 4),
-        ("e", "mention", "a", None, None, 5),
-        ("a", "reply", "a", None, "p1", 6),  # a self-reply is a thread, not received
-        ("a", "mention", "a", None, None, 7),
-    ])
+    ev = events_frame(
+        [
+            ("a", "post", None, "p1", None, 0),
+            ("a", "post", None, "p2", None, 0),
+            ("b", "retweet", "a", None, "p1", 1),
+            ("b", "retweet", "a", None, "p2", 2),
+            ("c", "quote", "a", None, "p1", 3),
+            ("d", "reply", "a", None, "p1", 4),
+            ("e", "mention", "a", None, None, 5),
+            ("a", "reply", "a", None, "p1", 6),  # a self-reply is a thread, not received
+            ("a", "mention", "a", None, None, 7),
+        ]
+    )
     out = observed_influence(make_dataset(events=ev))
     assert out.columns == ["user", *OBSERVED_COLUMNS]
     a = _row(out, "a")
-    assert (a["retweets_received"], a["quotes_received"], a["replies_received"], a["mentions_received"]) == (
-        2, 1, 1, 1)
+    assert (
+        a["retweets_received"],
+        a["quotes_received"],
+        a["replies_received"],
+        a["mentions_received"],
+    ) == (2, 1, 1, 1)
     assert a["total_engagement"] == 5
     assert a["unique_engagers"] == 3  # b, c, d (e only mentioned)
     assert a["posts"] == 2
@@ -51,12 +57,19 @@ def test_posts_unknown_without_post_rows():
 
 
 def test_audience_reach_is_union_of_retweeters_followers():
-    ev = events_frame([("b", "retweet", "a", None, None, 1), ("c", "retweet", "a", None, None, 2),
-                       ("c", "mention", "b", None, None, 3)])
-    fo = pl.DataFrame({
-        "follower": ["x", "y", "x", "a", "z", "w"],
-        "followee": ["b", "b", "c", "c", "a", "d"],
-    })
+    ev = events_frame(
+        [
+            ("b", "retweet", "a", None, None, 1),
+            ("c", "retweet", "a", None, None, 2),
+            ("c", "mention", "b", None, None, 3),
+        ]
+    )
+    fo = pl.DataFrame(
+        {
+            "follower": ["x", "y", "x", "a", "z", "w"],
+            "followee": ["b", "b", "c", "c", "a", "d"],
+        }
+    )
     out = observed_influence(make_dataset(events=ev, follows=fo))
     assert _row(out, "a")["audience_reach"] == 2  # x, y; a itself excluded
     assert _row(out, "b")["audience_reach"] == 0  # mentions reach nobody
@@ -66,7 +79,12 @@ def test_audience_reach_is_union_of_retweeters_followers():
 
 _actions = ["post", "retweet", "quote", "reply", "mention"]
 _rows = st.lists(
-    st.tuples(st.sampled_from("abcde"), st.sampled_from(_actions), st.sampled_from("abcde"), st.integers(0, 50)),
+    st.tuples(
+        st.sampled_from("abcde"),
+        st.sampled_from(_actions),
+        st.sampled_from("abcde"),
+        st.integers(0, 50),
+    ),
     max_size=30,
 )
 
@@ -90,8 +108,14 @@ def test_adding_an_engagement_never_lowers_counts(rows, action, actor, target):
     if target not in before["user"].to_list():
         before = pl.DataFrame({"user": [target]}).join(before, on="user", how="left")
     b, a = _row(before, target), _row(after, target)
-    for col in ("retweets_received", "quotes_received", "replies_received", "mentions_received",
-                "total_engagement", "unique_engagers"):
+    for col in (
+        "retweets_received",
+        "quotes_received",
+        "replies_received",
+        "mentions_received",
+        "total_engagement",
+        "unique_engagers",
+    ):
         assert a[col] >= (b[col] or 0)
     if actor != target:
         assert a["total_engagement"] == (b["total_engagement"] or 0) + 1
@@ -105,6 +129,12 @@ def test_every_user_gets_a_row_and_zeros(rows):
     assert out["user"].to_list() == ds.user_ids.to_list()
     z = _row(out, "zz_silent")
     assert z["total_engagement"] == 0 and z["unique_engagers"] == 0
-    counts = ["retweets_received", "quotes_received", "replies_received", "mentions_received",
-              "total_engagement", "unique_engagers"]
+    counts = [
+        "retweets_received",
+        "quotes_received",
+        "replies_received",
+        "mentions_received",
+        "total_engagement",
+        "unique_engagers",
+    ]
     assert out.select(pl.col(counts).null_count().sum()).row(0) == (0,) * len(counts)

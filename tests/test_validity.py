@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-import polars as pl
 import pytest
 
 from influence_graph.dataset import make_dataset
@@ -14,16 +13,20 @@ from tests.conftest import T0, events_frame
 
 
 def _posts_ds():
-    return make_dataset(events=events_frame([
-        ("a", "post", None, "p1", None, 0),
-        ("b", "retweet", "a", "r1", "p1", 10),
-        ("a", "post", None, "p2", None, 100),
-        ("b", "retweet", "a", "r2", "p2", 110),
-        ("c", "retweet", "b", "r3", "r2", 120),
-        ("a", "post", None, "p3", None, 130),
-        ("d", "mention", "a", None, None, 140),
-        ("c", "post", None, "p4", None, 150),
-    ]))
+    return make_dataset(
+        events=events_frame(
+            [
+                ("a", "post", None, "p1", None, 0),
+                ("b", "retweet", "a", "r1", "p1", 10),
+                ("a", "post", None, "p2", None, 100),
+                ("b", "retweet", "a", "r2", "p2", 110),
+                ("c", "retweet", "b", "r3", "r2", 120),
+                ("a", "post", None, "p3", None, 130),
+                ("d", "mention", "a", None, None, 140),
+                ("c", "post", None, "p4", None, 150),
+            ]
+        )
+    )
 
 
 def test_split_keeps_universe_and_cuts_at_time():
@@ -43,7 +46,9 @@ def test_future_targets_by_hand_with_posts():
     ds = _posts_ds()
     t = T0.replace(hour=13, minute=30)  # minute 90: p2, p3, p4 are after
     fut = future_targets(ds, t)
-    got = {u: (m, e) for u, m, e in fut.select("user", "mean_cascade_size", "total_engagement").rows()}
+    got = {
+        u: (m, e) for u, m, e in fut.select("user", "mean_cascade_size", "total_engagement").rows()
+    }
     # a: p2 (a, b, c) size 3 and p3 size 1 -> 2.0; engagements after: r2, mention
     assert got["a"] == (2.0, 2)
     assert got["c"] == (1.0, 0)
@@ -53,14 +58,16 @@ def test_future_targets_by_hand_with_posts():
 
 
 def test_future_targets_without_posts_uses_active_days():
-    ev = events_frame([
-        ("b", "retweet", "a", None, None, 0),
-        ("c", "retweet", "a", None, None, 1),
-        ("c", "retweet", "a", None, None, 2),  # same user, same day: counts once
-        ("d", "mention", "a", None, None, 60 * 24),  # next day: a active, no adoption
-    ])
+    ev = events_frame(
+        [
+            ("b", "retweet", "a", None, None, 0),
+            ("c", "retweet", "a", None, None, 1),
+            ("c", "retweet", "a", None, None, 2),  # same user, same day: counts once
+            ("d", "mention", "a", None, None, 60 * 24),  # next day: a active, no adoption
+        ]
+    )
     fut = future_targets(make_dataset(events=ev), T0)
-    got = dict(zip(fut["user"].to_list(), fut["mean_cascade_size"].to_list()))
+    got = dict(zip(fut["user"].to_list(), fut["mean_cascade_size"].to_list(), strict=True))
     assert got["a"] == pytest.approx((3 + 1) / 2)
     assert got["b"] == 1.0  # acted one day, nobody adopted their content
     assert fut["target_basis"][0] == "active_days"
@@ -68,9 +75,23 @@ def test_future_targets_without_posts_uses_active_days():
 
 def test_output_shape_and_errors():
     ds = _posts_ds()
-    pv = predictive_validity(ds, metrics=["actions", "retweets_received"], split=0.5, n_boot=20, seed=1, k=2)
-    assert pv.columns == ["target", "metric", "n", "spearman", "spearman_low", "spearman_high", "precision_at_k",
-                          "k", "calibration_slope", "calibration_ratio", "target_basis", "split_time"]
+    pv = predictive_validity(
+        ds, metrics=["actions", "retweets_received"], split=0.5, n_boot=20, seed=1, k=2
+    )
+    assert pv.columns == [
+        "target",
+        "metric",
+        "n",
+        "spearman",
+        "spearman_low",
+        "spearman_high",
+        "precision_at_k",
+        "k",
+        "calibration_slope",
+        "calibration_ratio",
+        "target_basis",
+        "split_time",
+    ]
     assert pv.height == 4
     with pytest.raises(InputValidationError, match="metrics"):
         predictive_validity(ds, metrics=["klout"], n_boot=20)
@@ -89,9 +110,14 @@ def test_synthetic_spread_beats_activity_on_cascade_size():
     import influence_graph as ig
 
     ds = ig.datasets.synthetic(n_users=2000, seed=7)
-    pv = predictive_validity(ds, metrics=["spread", "actions", "posts", "followers"],
-                             targets=("mean_cascade_size",), n_boot=100, seed=0)
-    r = {m: row for m, row in zip(pv["metric"].to_list(), pv.iter_rows(named=True))}
+    pv = predictive_validity(
+        ds,
+        metrics=["spread", "actions", "posts", "followers"],
+        targets=("mean_cascade_size",),
+        n_boot=100,
+        seed=0,
+    )
+    r = {m: row for m, row in zip(pv["metric"].to_list(), pv.iter_rows(named=True), strict=True)}
     # a clear margin: spread's whole interval above activity's whole interval
     assert r["spread"]["spearman_low"] > r["actions"]["spearman_high"]
     assert r["spread"]["spearman_low"] > r["posts"]["spearman_high"]
