@@ -190,11 +190,21 @@ def structural_virality(parent: Sequence[int]) -> float:
     return float((s * (n - s)).sum()) / (n * (n - 1) / 2)
 
 
-def _followees(ds: Dataset) -> dict[str, set[str]]:
+def _followees(ds: Dataset, ev: pl.DataFrame, actions: tuple[str, ...]) -> dict[str, set[str]]:
+    """Followees of each adopter, restricted to users who adopted something (the only
+    candidates the follower rule can pick), so a large follower graph stays cheap."""
     if ds.follows is None:
         return {}
+    adopters = ev.filter(pl.col("action").is_in(list(actions)), pl.col("parent_id").is_null())[
+        "user"
+    ]
+    adopters = adopters.unique().implode()
     fol = (
-        ds.follows.filter(pl.col("follower") != pl.col("followee"))
+        ds.follows.filter(
+            pl.col("follower") != pl.col("followee"),
+            pl.col("follower").is_in(adopters),
+            pl.col("followee").is_in(adopters),
+        )
         .group_by("follower")
         .agg(pl.col("followee").unique())
     )
@@ -287,7 +297,7 @@ def cascades(
     if simple:
         nodes, info = _star(ev, actions)
     else:
-        nodes, info = _walk(ev, actions, _followees(ds), target)
+        nodes, info = _walk(ev, actions, _followees(ds, ev, actions), target)
     nodes = nodes.with_columns(pl.col("timestamp").cast(pl.Datetime("us", "UTC")))
     info = info.with_columns(pl.col("root_time").cast(pl.Datetime("us", "UTC")))
     nodes = nodes.with_columns(

@@ -73,7 +73,7 @@ def received_counts(events: pl.DataFrame, users: pl.Series) -> pl.DataFrame:
     polars.DataFrame
         ``user``, ``retweets_received``, ``quotes_received``, ``replies_received``,
         ``mentions_received``, ``total_engagement`` (their sum) and ``unique_engagers``
-        (distinct users who retweeted, quoted or replied); UInt32/Int64 counts, 0 for
+        (distinct users who retweeted, quoted or replied); Int64 counts, 0 for
         users with none.
 
     Examples
