@@ -191,19 +191,21 @@ def structural_virality(parent: Sequence[int]) -> float:
 
 
 def _followees(ds: Dataset, ev: pl.DataFrame, actions: tuple[str, ...]) -> dict[str, set[str]]:
-    """Followees of each adopter, restricted to users who adopted something (the only
-    candidates the follower rule can pick), so a large follower graph stays cheap."""
+    """Map each inferred adopter to the adopters they follow.
+
+    Only adopters can be picked by the follower rule, so a large follower graph is cut
+    down to them before building the sets.
+    """
     if ds.follows is None:
         return {}
-    adopters = ev.filter(pl.col("action").is_in(list(actions)), pl.col("parent_id").is_null())[
-        "user"
-    ]
-    adopters = adopters.unique().implode()
+    adopt = ev.filter(pl.col("action").is_in(list(actions)))
+    inferred = adopt.filter(pl.col("parent_id").is_null())["user"].unique().implode()
+    anyone = adopt["user"].unique().implode()
     fol = (
         ds.follows.filter(
             pl.col("follower") != pl.col("followee"),
-            pl.col("follower").is_in(adopters),
-            pl.col("followee").is_in(adopters),
+            pl.col("follower").is_in(inferred),
+            pl.col("followee").is_in(anyone),
         )
         .group_by("follower")
         .agg(pl.col("followee").unique())
