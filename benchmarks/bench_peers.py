@@ -21,7 +21,7 @@ equivalently its half-width, on any scale — needs
     R_v = max(1, ceil((z · sd_v / h_v)²)) = max(1, ceil((z · sd_v / (eps_v · mu_v))²)),
 
 with ``mu_v`` and ``sd_v`` the mean and standard deviation of v's cascade size, measured by a
-pilot of ``--pilot-runs`` cynetdiff runs (R_v = 1 when the pilot shows no variance). The
+pilot of ``--pilot-runs`` (1000) cynetdiff runs (R_v = 1 when the pilot shows no variance). The
 pilot can miss rare large cascades of a user, which makes sd_v, and so the peer cost, too
 small: again in the peers' favour. No minimum R is imposed on the peers (the package's own Monte Carlo
 uses at least 100) and the pilot is not charged to them, so the peer cost is a lower bound:
@@ -238,11 +238,19 @@ def one_size(n: int, args) -> tuple[list[dict], list[dict]]:
         mu, sd = cynetdiff_pilot(cyn, int(v), args.pilot_runs)
         r_v = runs_needed(sd, float(half[v]))
         t_c = cynetdiff_time_per_run(cyn, int(v), args.time_runs)
+        se_both = math.sqrt(sd**2 / args.pilot_runs + (half[v] / Z95) ** 2)
         per_seed.append({"n": n, "user": f"u{v}", "ris_spread": float(spread[v]),
+                         "z_pilot_vs_ris": (mu - spread[v]) / se_both if se_both > 0 else 0.0,
                          "ris_rel_error": float(eps_all[v]),
                          "ris_half_width": float(half[v]), "mc_mean": mu, "mc_sd": sd,
                          "runs_needed": r_v, "cynetdiff_s_per_run": t_c,
                          "networkx_s_per_run": None, "ndlib_s_per_run": None})
+        if j < args.check_seeds:  # long independent run: does forward MC agree with RIS?
+            mu_l, sd_l = cynetdiff_pilot(cyn, int(v), args.check_runs)
+            se_l = math.sqrt(sd_l**2 / args.check_runs + (half[v] / Z95) ** 2)
+            per_seed[-1].update({"check_mc_mean": mu_l, "check_mc_runs": args.check_runs,
+                                 "z_check_vs_ris": (mu_l - spread[v]) / se_l if se_l > 0
+                                 else 0.0})
         if j % 50 == 0:
             print(f"  n={n} seed {j}/{len(sample)}", flush=True)
 
@@ -305,25 +313,32 @@ def one_size(n: int, args) -> tuple[list[dict], list[dict]]:
             **context(args.n_jobs),
         })
     r = rv
-    print(f"n={n}: mean R_v over {len(r)} seeds = {r.mean():.1f}, max {r.max():.0f}")
+    zs = [s_["z_check_vs_ris"] for s_ in per_seed if "z_check_vs_ris" in s_]
+    print(f"n={n}: mean R_v over {len(r)} seeds = {r.mean():.1f}, max {r.max():.0f}; "
+          f"check vs RIS on {len(zs)} seeds: z = {np.round(zs, 2).tolist()}")
+    rows[0]["check_z_abs_max"] = round(float(np.max(np.abs(zs))), 2) if zs else None
     return rows, per_seed
 
 
 def main(argv: list[str] | None = None) -> list[dict]:
     p = base_parser(__doc__.splitlines()[0], default_sizes=[10_000, 100_000])
     p.add_argument("--sample", type=int, default=400, help="seeds sampled uniformly")
-    p.add_argument("--pilot-runs", type=int, default=200, help="cynetdiff runs per seed for sd")
+    p.add_argument("--pilot-runs", type=int, default=1000, help="cynetdiff runs per seed for sd")
     p.add_argument("--time-runs", type=int, default=200, help="cynetdiff runs timed per seed")
     p.add_argument("--slow-sample", type=int, default=100,
                    help="seeds timed for ndlib and networkx")
     p.add_argument("--slow-runs", type=int, default=5, help="runs per seed, ndlib/networkx")
     p.add_argument("--ndlib-max-n", type=int, default=10_000)
+    p.add_argument("--check-seeds", type=int, default=12,
+                   help="seeds re-run with --check-runs cynetdiff cascades to compare with RIS")
+    p.add_argument("--check-runs", type=int, default=20_000)
     p.add_argument("--max-seconds", type=float, default=300.0)
     args = p.parse_args(argv)
     if args.quick:
         args.sizes = [s for s in args.sizes if s <= 10_000] or [10_000]
         args.sample, args.pilot_runs, args.time_runs = 60, 100, 100
         args.slow_sample, args.slow_runs = 15, 3
+        args.check_seeds, args.check_runs = 5, 5000
     rows, seeds = [], []
     for n in sorted(args.sizes):
         r, s = one_size(n, args)
