@@ -66,25 +66,21 @@ def _progress(enabled: bool) -> Iterator[Callable[[str], Any]]:
     console.log(f"[bold green]done in {time.perf_counter() - t0:.1f} s")
 
 
-def _recovery(table: pl.DataFrame, metrics: list[str], seed: int) -> pl.DataFrame:
-    """Spearman of each metric with the planted true spread, with bootstrap intervals."""
-    from .compare import compare_metrics
-
-    cmp = compare_metrics(table, [*metrics, "true_spread"], k=(10, 100), n_boot=500, seed=seed)
-    corr = cmp.correlations
-    rows = corr.filter(pl.col("metric_b") == "true_spread").rename({"metric_a": "metric"})
-    rows = pl.concat(
-        [rows, corr.filter(pl.col("metric_a") == "true_spread").rename({"metric_b": "metric"}).drop("metric_a")],
-        how="diagonal_relaxed",
-    ) if rows.height < len(metrics) else rows
-    ov = cmp.overlap.filter((pl.col("metric_b") == "true_spread") | (pl.col("metric_a") == "true_spread"))
-    ov = ov.with_columns(
-        metric=pl.when(pl.col("metric_a") == "true_spread").then(pl.col("metric_b")).otherwise(pl.col("metric_a"))
-    ).pivot(on="k", index="metric", values="jaccard")
-    ov = ov.rename({c: f"top{c}_jaccard" for c in ov.columns if c != "metric"})
+def _recovery(cmp: Any, metrics: list[str]) -> pl.DataFrame:
+    """Each metric against the planted true spread: correlations with intervals, top-k overlap."""
+    pairs = pl.col("metric_a").is_in(["true_spread"]) | pl.col("metric_b").is_in(["true_spread"])
+    other = (
+        pl.when(pl.col("metric_a") == "true_spread").then(pl.col("metric_b")).otherwise(pl.col("metric_a"))
+    ).alias("metric")
+    corr = cmp.correlations.filter(pairs).with_columns(other)
     keep = ["metric", "n", "spearman", "spearman_low", "spearman_high", "kendall", "kendall_low", "kendall_high"]
-    return rows.select([c for c in keep if c in rows.columns]).join(ov, on="metric", how="left").sort(
-        "spearman", descending=True
+    corr = corr.select([c for c in keep if c in corr.columns])
+    ov = cmp.overlap.filter(pairs).with_columns(other).pivot(on="k", index="metric", values="jaccard")
+    ov = ov.rename({c: f"top{c}_jaccard" for c in ov.columns if c != "metric"})
+    return (
+        corr.filter(pl.col("metric").is_in(metrics))
+        .join(ov, on="metric", how="left")
+        .sort("spearman", descending=True)
     )
 
 
@@ -130,8 +126,8 @@ def run_demo(out: str | Path = "demo-report", *, n_users: int = 2000, seed: int 
         table = act.join(inf, on="user", how="left", suffix="_inf").join(truth, on="user", how="left")
         metrics = [m for m in DEMO_METRICS if m in table.columns and m != "true_spread"]
         with step("Comparing metrics (Spearman, Kendall τ-b, top-k overlap, bootstrap intervals)"):
-            cmp = compare_metrics(table, metrics, k=(10, 50, 100), n_boot=500, seed=seed)
-            recovery = _recovery(table, metrics, seed)
+            cmp = compare_metrics(table, [*metrics, "true_spread"], k=(10, 50, 100), n_boot=500, seed=seed)
+            recovery = _recovery(cmp, metrics)
         with step("Finding the loud and the quiet"):
             flags = activity_vs_influence(table)
             table = table.join(flags.select("user", "flag"), on="user", how="left")
