@@ -6,6 +6,8 @@
 #
 # The notebooks read the real data sets through INFLUENCE_GRAPH_DATA (default: the
 # shared/data folder beside the checkout). Python: $PYTHON, else .venv/bin/python.
+# INFLUENCE_GRAPH_DOCS_EXECUTE=false skips running the notebooks (a quick check of the
+# pages and API reference; the published build always executes them).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
