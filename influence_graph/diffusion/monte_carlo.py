@@ -119,7 +119,7 @@ def mc_estimate(
                     stop_reason = "max_samples"
                 if max_seconds is not None and rounds > 0:
                     left = max_seconds - (time.perf_counter() - t0)
-                    fit = int(left / (sample_secs / R)) if sample_secs > 0 else add
+                    fit = int(0.9 * left / (sample_secs / R)) if sample_secs > 0 else add
                     if fit < add:
                         stop_reason = "max_seconds"
                         if fit < 1:

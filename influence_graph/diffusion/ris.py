@@ -167,7 +167,7 @@ def ris_estimate(
             if max_seconds is not None and rounds > 0:
                 left = max_seconds - (time.perf_counter() - t0)
                 per_block = sample_secs / blocks
-                fit = int(left / per_block) if per_block > 0 else nb
+                fit = int(0.9 * left / per_block) if per_block > 0 else nb
                 if fit < nb:
                     if fit < 1:
                         stop_reason = "max_seconds"
@@ -180,14 +180,24 @@ def ris_estimate(
             seeds = task_seeds(ss, nb, offset=blocks)
             n_tasks = min(nb, max(1, 4 * runner.workers))
             parts = np.array_split(np.arange(nb), n_tasks)
+            # with a time budget, run the round a few tasks at a time and stop at the
+            # deadline (completed tasks form a prefix of the blocks, so θ stays exact)
+            step = len(parts) if max_seconds is None else runner.workers
             ts = time.perf_counter()
-            results = runner.map(_rr_task, [(seeds[p], sizes[p]) for p in parts])
+            done_blocks = 0
+            for g0 in range(0, len(parts), step):
+                group = parts[g0:g0 + step]
+                for c, st in runner.map(_rr_task, [(seeds[p], sizes[p]) for p in group]):
+                    counts += c  # integer sums: order-free, bit-identical
+                    stats += st
+                done_blocks += sum(len(p) for p in group)
+                if max_seconds is not None and time.perf_counter() - t0 >= max_seconds:
+                    last = True
+                    stop_reason = "max_seconds"
+                    break
             sample_secs += time.perf_counter() - ts
-            for c, st in results:  # integer sums: order-free, bit-identical
-                counts += c
-                stats += st
-            theta += int(sizes.sum())
-            blocks += nb
+            theta += int(sizes[:done_blocks].sum())
+            blocks += done_blocks
             rounds += 1
             spread, se, lo, hi = rr_intervals(counts, theta, n, confidence, interval)
             tmask = target_mask(spread, hi, cand, top_k, min_spread)

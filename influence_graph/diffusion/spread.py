@@ -188,9 +188,10 @@ def expected_spread(
         Cap on RR sets θ (RIS; default 2^31) or cascades per user R (Monte Carlo;
         default 2^20). Hitting it sets ``stop_reason="max_samples"``.
     max_seconds : float, optional
-        Time budget: rounds are shortened to fit (checked between rounds, using the
-        measured sampling rate), then ``stop_reason="max_seconds"``. Results cut by
-        time depend on machine speed, so they are not reproducible.
+        Time budget: rounds are shortened to what the measured sampling rate says
+        still fits, and RIS also stops between tasks at the deadline; then
+        ``stop_reason="max_seconds"``. Results cut by time depend on machine speed,
+        so they are not reproducible.
     max_memory : int, optional
         Byte budget; default half of the available memory. Estimates are checked
         before building the graph and before sampling.
