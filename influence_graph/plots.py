@@ -246,10 +246,10 @@ def overlap_curve(
         if n < 1:
             continue
         x = _prefix_overlaps(va[ok], vb[ok], users[ok])
-        ks = np.unique(np.geomspace(1, n, n_points).astype(int))
+        marks = np.array([min(k, n) for k in comparison.settings.get("k", ())], dtype=int)
+        ks = np.unique(np.concatenate([np.geomspace(1, n, n_points).astype(int), marks]))
         jac = x[ks - 1] / (2 * ks - x[ks - 1])
         (line,) = ax.plot(ks, jac, label=f"{a} vs {b}")
-        marks = np.array([min(k, n) for k in comparison.settings.get("k", ())], dtype=int)
         if marks.size:
             jm = x[marks - 1] / (2 * marks - x[marks - 1])
             ax.plot(marks, jm, "o", color=line.get_color(), ms=4)

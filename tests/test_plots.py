@@ -137,3 +137,16 @@ def test_figures_render_in_notebooks_as_png(table, comparison):
                 plots.spread_intervals(table), plots.activity_vs_spread(table)):
         assert isinstance(fig, plots.NotebookFigure)
         assert fig._repr_png_().startswith(b"\x89PNG")
+
+
+def test_overlap_curve_passes_through_the_comparison_overlaps(comparison):
+    ax = plots.overlap_curve(comparison, n_points=5).axes[0]
+    lines = ax.get_lines()
+    for curve, marks in zip(lines[0::2], lines[1::2]):
+        xs, ys = curve.get_data()
+        for k, j in zip(*marks.get_data()):
+            assert ys[list(xs).index(k)] == pytest.approx(j)
+    want = comparison.overlap.filter(pl.col("metric_a") == "actions", pl.col("metric_b") == "followers")
+    got = dict(zip(*lines[1].get_data()))
+    for row in want.iter_rows(named=True):
+        assert got[row["k"]] == pytest.approx(row["jaccard"])
