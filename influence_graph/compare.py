@@ -240,12 +240,8 @@ def default_metrics(table: pl.DataFrame) -> list[str]:
 def rank_biased_overlap(a: Sequence[Any], b: Sequence[Any], p: float = 0.9) -> float:
     """Extrapolated rank-biased overlap of two ranked lists (Webber et al. 2010).
 
-    .. math::
-
-        \\mathrm{RBO}_{ext} = \\frac{X_k}{k} p^k
-            + \\frac{1 - p}{p} \\sum_{d=1}^{k} \\frac{X_d}{d} p^d
-
-    where :math:`X_d` is the number of items shared by the two top-d prefixes and
+    ``RBO_ext = (X_k / k) p^k + ((1 − p) / p) Σ_{d=1..k} (X_d / d) p^d``,
+    where ``X_d`` is the number of items shared by the two top-d prefixes and
     ``k`` the evaluation depth (the length of the shorter list).
 
     Parameters
