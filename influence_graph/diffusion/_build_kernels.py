@@ -306,3 +306,87 @@ def build_csr(src, tgt, p, n):
             in_p[k] = out_p[j]
             pos[t] = k + 1
     return out_indptr, out_indices, out_p, in_indptr, in_indices, in_p
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _view_words(v, i):
+    """Exact 128-bit key of an inline Arrow string view (length ≤ 12): unused bytes masked."""
+    w0 = v[i, 0]
+    w1 = v[i, 1]
+    ln = np.int64(w0 & np.uint64(0xFFFFFFFF))
+    d0 = min(ln, 4)
+    if d0 < 4:
+        w0 &= (np.uint64(1) << np.uint64(32 + 8 * d0)) - np.uint64(1)
+    d1 = ln - 4
+    if d1 <= 0:
+        w1 = np.uint64(0)
+    elif d1 < 8:
+        w1 &= (np.uint64(1) << np.uint64(8 * d1)) - np.uint64(1)
+    return w0, w1
+
+
+@njit(cache=True, nogil=True)
+def _dedup_views_column(v, col, table, ucol, urow, nu, codes):
+    cap = table.shape[0]
+    for r in range(v.shape[0]):
+        w0, w1 = _view_words(v, r)
+        h = (w0 * np.uint64(0x9E3779B97F4A7C15)) ^ (w1 * np.uint64(0xC2B2AE3D27D4EB4F))
+        h = (h ^ (h >> np.uint64(31))) * np.uint64(0x94D049BB133111EB)
+        h ^= h >> np.uint64(29)
+        slot = np.int64(h & np.uint64(cap - 1))
+        while True:
+            e = table[slot, 2]
+            if e == 0:
+                if nu >= ucol.shape[0]:
+                    ucol = np.concatenate((ucol, np.empty(ucol.shape[0], np.int8)))
+                    urow = np.concatenate((urow, np.empty(urow.shape[0], np.int64)))
+                table[slot, 0] = w0
+                table[slot, 1] = w1
+                table[slot, 2] = np.uint64(nu + 1)
+                ucol[nu] = col
+                urow[nu] = r
+                codes[r] = nu
+                nu += 1
+                if 2 * nu > cap:
+                    cap *= 2
+                    old = table
+                    table = np.zeros((cap, 3), np.uint64)
+                    for k in range(old.shape[0]):
+                        if old[k, 2] != 0:
+                            a0 = old[k, 0]
+                            a1 = old[k, 1]
+                            hh = (a0 * np.uint64(0x9E3779B97F4A7C15)) ^ (a1 * np.uint64(0xC2B2AE3D27D4EB4F))
+                            hh = (hh ^ (hh >> np.uint64(31))) * np.uint64(0x94D049BB133111EB)
+                            hh ^= hh >> np.uint64(29)
+                            s2 = np.int64(hh & np.uint64(cap - 1))
+                            while table[s2, 2] != 0:
+                                s2 = (s2 + 1) & (cap - 1)
+                            table[s2, 0] = a0
+                            table[s2, 1] = a1
+                            table[s2, 2] = old[k, 2]
+                break
+            if table[slot, 0] == w0 and table[slot, 1] == w1:
+                codes[r] = np.int64(e) - 1
+                break
+            slot = (slot + 1) & (cap - 1)
+    return table, ucol, urow, nu
+
+
+@njit(cache=True, nogil=True)
+def dedup_views(v0, v1, v2):
+    """As :func:`dedup_strings` for Arrow string views whose strings are all inline (≤ 12 bytes).
+
+    Each view (``uint64`` pair) holds the length and the bytes, so two words are an
+    exact key: no hashing of bytes, no byte comparison.
+    """
+    table = np.zeros((1 << 16, 3), np.uint64)
+    ucol = np.empty(1 << 15, np.int8)
+    urow = np.empty(1 << 15, np.int64)
+    codes0 = np.empty(v0.shape[0], np.int32)
+    codes1 = np.empty(v1.shape[0], np.int32)
+    codes2 = np.empty(v2.shape[0], np.int32)
+    nu = 0
+    table, ucol, urow, nu = _dedup_views_column(v0, 0, table, ucol, urow, nu, codes0)
+    table, ucol, urow, nu = _dedup_views_column(v1, 1, table, ucol, urow, nu, codes1)
+    table, ucol, urow, nu = _dedup_views_column(v2, 2, table, ucol, urow, nu, codes2)
+    return codes0, codes1, codes2, ucol[:nu].copy(), urow[:nu].copy()

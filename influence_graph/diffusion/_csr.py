@@ -136,6 +136,28 @@ def _arrow_buffers(s: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     return off, dat
 
 
+def _inline_views(s: pl.Series) -> np.ndarray | None:
+    """Arrow string views of ``s`` as a (n, 2) uint64 array (zero-copy), or None.
+
+    Only when every string is inline (at most 12 bytes), so each view is the whole
+    string; longer ids take the offsets/bytes path.
+    """
+    if s.len() and (s.str.len_bytes().max() or 0) > 12:
+        return None
+    import pyarrow as pa
+
+    try:
+        a = s.to_arrow(compat_level=pl.CompatLevel.newest())
+    except Exception:  # pragma: no cover - older polars
+        return None
+    if isinstance(a, pa.ChunkedArray):
+        a = a.combine_chunks()
+    if a.type != pa.string_view():
+        return None
+    raw = np.frombuffer(a.buffers()[1], dtype=np.uint64) if len(a) else np.zeros(0, np.uint64)
+    return raw.reshape(-1, 2)[a.offset : a.offset + len(a)]
+
+
 def _as_string(table: pl.DataFrame, col: str) -> pl.Series:
     s = table.get_column(col)
     if s.dtype == pl.String:
@@ -266,10 +288,14 @@ def to_probability_graph(
         if extra.null_count():
             raise InputValidationError.single("ID_MISSING", "user id is missing", column="users")
     src_s, tgt_s = frame.get_column("source"), frame.get_column("target")
-    o0, d0 = _arrow_buffers(src_s)
-    o1, d1 = _arrow_buffers(tgt_s)
-    o2, d2 = _arrow_buffers(extra)
-    c0, c1, _, ucol, urow = bk.dedup_strings(o0, d0, o1, d1, o2, d2)
+    views = [_inline_views(x) for x in (src_s, tgt_s, extra)]
+    if all(v is not None for v in views):  # every id ≤ 12 bytes: exact 128-bit keys
+        c0, c1, _, ucol, urow = bk.dedup_views(*views)
+    else:
+        o0, d0 = _arrow_buffers(src_s)
+        o1, d1 = _arrow_buffers(tgt_s)
+        o2, d2 = _arrow_buffers(extra)
+        c0, c1, _, ucol, urow = bk.dedup_strings(o0, d0, o1, d1, o2, d2)
     n = int(ucol.shape[0])
     cols = (src_s, tgt_s, extra)
     pieces = []

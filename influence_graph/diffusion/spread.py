@@ -188,7 +188,8 @@ def expected_spread(
         Cap on RR sets θ (RIS; default 2^31) or cascades per user R (Monte Carlo;
         default 2^20). Hitting it sets ``stop_reason="max_samples"``.
     max_seconds : float, optional
-        Time budget: rounds are shortened to what the measured sampling rate says
+        Time budget for the whole call (the graph build included; the first sampling
+        round always runs): rounds are shortened to what the measured sampling rate says
         still fits, and RIS also stops between tasks at the deadline; then
         ``stop_reason="max_seconds"``. Results cut by time depend on machine speed,
         so they are not reproducible.
@@ -336,8 +337,11 @@ def expected_spread(
     _budget.check_budget(
         _budget.estimate_bytes(n_rows=0, id_bytes=0, n_users=g.n, n_jobs=jobs), budget,
         what="sampling", suggestion="use fewer threads (n_jobs) or raise max_memory")
+    # the time budget covers the whole call: what validation and the build used is gone
+    seconds_left = None if max_seconds is None else max(max_seconds - (time.perf_counter() - t0),
+                                                        1e-9)
     common = dict(rel_error=rel_error, confidence=confidence, top_k=top_k, min_spread=min_spread,
-                  max_samples=max_samples, max_seconds=max_seconds, seed=ss, n_jobs=jobs,
+                  max_samples=max_samples, max_seconds=seconds_left, seed=ss, n_jobs=jobs,
                   executor=executor, progress=progress, relative_to=relative_to)
     if estimator == "exact":
         spread, worlds = exact_spread(g, model)

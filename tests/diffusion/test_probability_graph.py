@@ -36,10 +36,11 @@ def test_users_sorted_as_strings_and_csr_in_canonical_order():
         g.codes(["nobody"])
 
 
-def test_shuffled_rows_give_identical_arrays_and_hash():
+@pytest.mark.parametrize("prefix", ["u", "a-rather-long-user-id-"])  # inline views / bytes path
+def test_shuffled_rows_give_identical_arrays_and_hash(prefix):
     rng = np.random.default_rng(3)
-    src = [f"u{i}" for i in rng.integers(0, 50, 400)]
-    tgt = [f"u{i}" for i in rng.integers(0, 50, 400)]
+    src = [f"{prefix}{i}" for i in rng.integers(0, 50, 400)]
+    tgt = [f"{prefix}{i}" for i in rng.integers(0, 50, 400)]
     frame = _t(src, tgt, rng.random(400)).filter(pl.col("source") != pl.col("target")).unique(
         subset=["source", "target"], keep="first", maintain_order=True)
     g1 = to_probability_graph(frame)
@@ -143,3 +144,19 @@ def test_one_million_edge_build_matches_documented_bytes_per_edge():
     per_user = sum(a.nbytes for a in (g.out_indptr, g.in_indptr, g.in_shared_p))
     assert per_user <= 32 * (g.n + 1)
     assert g.m == key.size
+
+
+@pytest.mark.parametrize("long_users", [False, True])
+def test_id_mapping_matches_python_reference(long_users):
+    rng = np.random.default_rng(11)
+    ids = [f"{i}" for i in range(60)] + ["", "ü", "007", "7", "x" * 12, "x" * 13, "é" * 7]
+    pairs = {(ids[a], ids[b]) for a, b in rng.integers(0, len(ids), (300, 2)) if a != b}
+    pairs = sorted(pairs)
+    extra = ["zz" * 10 if long_users else "zz", "0"]
+    frame = _t([a for a, _ in pairs], [b for _, b in pairs], rng.random(len(pairs)).tolist())
+    g = to_probability_graph(frame, users=extra)
+    want = sorted({x for pr in pairs for x in pr} | set(extra), key=lambda s: s.encode())
+    assert g.users.to_list() == want
+    code = {u: i for i, u in enumerate(want)}
+    got = sorted(zip(g.out_sources().tolist(), g.out_indices.tolist()))
+    assert got == sorted((code[a], code[b]) for a, b in pairs)
