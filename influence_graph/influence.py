@@ -92,7 +92,9 @@ def influence(
         ``"given"`` uses the data set's measured table (Congress).
     prior : (float, float), "empirical" or None
         Beta prior of ``learned`` probabilities: None for the estimator's default
-        (mean 0.1, worth 10 posts), a pair (a, b), or ``"empirical"`` (the pooled
+        (Beta(1, 49): mean 0.02, worth 50 posts;
+        :data:`influence_graph.diffusion.probabilities.DEFAULT_PRIOR`), a pair
+        (a, b), or ``"empirical"`` (the pooled
         adoption rate of the data, worth 20 posts; see
         :func:`influence_graph.channels._probabilities`). On a follower graph, where
         most edges carry no evidence, the prior mean decides the spread's scale.

@@ -39,7 +39,10 @@ from ._rng import SeedLike, as_generator, as_seed_sequence
 from ._validation import bad_param, check_int, check_number
 from .dataset import Dataset
 
-__all__ = ["predictive_validity", "split_dataset", "future_targets", "TARGETS", "DEFAULT_METRICS"]
+__all__ = [
+    "predictive_validity",
+    "paired_differences",
+    "split_dataset", "future_targets", "TARGETS", "DEFAULT_METRICS"]
 
 #: Targets measured after the split.
 TARGETS: tuple[str, ...] = ("mean_cascade_size", "total_engagement")
@@ -178,13 +181,24 @@ def _pearson_rows(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.where(den > 0, (a * b).sum(axis=-1) / den, np.nan)
 
 
+def _metric_values(sub: pl.DataFrame, m: str) -> np.ndarray:
+    """Metric ``m`` as floats; users without a value rank below every value."""
+    x = sub[m].cast(pl.Float64).fill_nan(None).to_numpy().astype(np.float64)
+    finite = np.isfinite(x)
+    return np.where(finite, x, x[finite].min() - 1.0 if finite.any() else 0.0)
+
+
+def _boot_spearman(x: np.ndarray, y: np.ndarray, boot: np.ndarray) -> np.ndarray:
+    """Spearman of (x, y) on each bootstrap resample (rows of ``boot``)."""
+    return _pearson_rows(_ranks(x[boot]), _ranks(y[boot]))
+
+
 def _score(
     x: np.ndarray, y: np.ndarray, *, k: int, boot: np.ndarray, alpha: float
 ) -> tuple[float, float, float, float]:
     """Spearman, its percentile bootstrap interval, and precision@k."""
     rho = float(_pearson_rows(_ranks(x), _ranks(y)))
-    xb, yb = x[boot], y[boot]
-    rb = _pearson_rows(_ranks(xb), _ranks(yb))
+    rb = _boot_spearman(x, y, boot)
     rb = rb[np.isfinite(rb)]
     lo, hi = np.quantile(rb, [alpha / 2, 1 - alpha / 2]) if rb.size else (np.nan, np.nan)
     kk = min(k, len(x))
@@ -193,6 +207,75 @@ def _score(
     top_y = set(np.argsort(-y, kind="stable")[:kk].tolist())
     prec = len(top_x & top_y) / kk if kk else float("nan")
     return rho, float(lo), float(hi), prec
+
+
+def _prepare(
+    ds: Dataset,
+    *,
+    split: datetime | float,
+    metrics: Sequence[str] | None,
+    graph: str | None,
+    probabilities: str,
+    prior: tuple[float, float] | str | None,
+    rel_error: float,
+    top_k: int | None,
+    min_activity: int,
+    min_posts: int,
+    seed: SeedLike,
+    n_jobs: int | None,
+) -> tuple[pl.DataFrame, list[str], datetime, str | None, np.random.SeedSequence]:
+    """Metrics before the split joined to the targets after it, for the users scored.
+
+    Returns the table (metric columns, ``_y_<target>`` columns), the metrics kept, the
+    split time, the target basis and the bootstrap's seed.
+    """
+    from .activity import activity
+    from .influence import influence
+
+    before, _after, t = split_dataset(ds, split)
+    if graph is None:
+        graph = "follower" if before.follows is not None else "engagement"
+    ss = as_seed_sequence(seed)
+    spread_seed, boot_seed = ss.spawn(2)
+    want = list(metrics) if metrics is not None else list(DEFAULT_METRICS)
+    inf = influence(
+        before,
+        graph=graph,
+        probabilities=probabilities,
+        prior=prior,
+        spread="spread" in want,
+        rel_error=rel_error,
+        top_k=top_k,
+        viral=None if "viral_centrality" in want else False,
+        seed=spread_seed,
+        n_jobs=n_jobs,
+    )
+    act = activity(before).select("user", *[c for c in _ACTIVITY if c != "posts"])
+    table = inf.join(act, on="user", how="left")
+    for m in want:
+        if m not in table.columns:
+            raise bad_param("metrics", m, "name columns of influence() or activity()")
+    if metrics is None:
+        want = [m for m in want if table[m].null_count() < table.height]
+    known = (
+        pl.concat(
+            [
+                before.events.select("user"),
+                before.events.drop_nulls("target_user").select(user="target_user"),
+            ]
+        )
+        .group_by("user")
+        .agg(_n=pl.len())
+    )
+    min_posts = check_int("min_posts", min_posts, low=1)  # type: ignore[assignment]
+    fut = future_targets(ds, t, min_posts=min_posts).rename({tg: f"_y_{tg}" for tg in TARGETS})
+    data = (
+        table.join(known, on="user", how="left")
+        .filter(pl.col("_n").fill_null(0) >= min_activity)
+        .join(fut, on="user", how="left")
+    )
+    basis = fut["target_basis"][0] if fut.height else None
+    return data, want, t, basis, boot_seed
 
 
 def predictive_validity(
@@ -285,9 +368,6 @@ def predictive_validity(
     Bakshy, Hofman, Mason & Watts (2011), "Everyone's an influencer: quantifying
     influence on Twitter", WSDM.
     """
-    from .activity import activity
-    from .influence import influence
-
     for t in targets:
         if t not in TARGETS:
             raise bad_param("targets", t, "name only " + ", ".join(map(repr, TARGETS)))
@@ -296,52 +376,23 @@ def predictive_validity(
     confidence = check_number(
         "confidence", confidence, low=0, high=1, low_open=True, high_open=True
     )  # type: ignore[assignment]
-    before, _after, t = split_dataset(ds, split)
-    if graph is None:
-        graph = "follower" if before.follows is not None else "engagement"
-    ss = as_seed_sequence(seed)
-    spread_seed, boot_seed = ss.spawn(2)
-    want = list(metrics) if metrics is not None else list(DEFAULT_METRICS)
-    inf = influence(
-        before,
+    data, want, t, basis, boot_seed = _prepare(
+        ds,
+        split=split,
+        metrics=metrics,
         graph=graph,
         probabilities=probabilities,
         prior=prior,
-        spread="spread" in want,
         rel_error=rel_error,
         top_k=top_k,
-        viral=None if "viral_centrality" in want else False,
-        seed=spread_seed,
+        min_activity=min_activity,
+        min_posts=min_posts,
+        seed=seed,
         n_jobs=n_jobs,
-    )
-    act = activity(before).select("user", *[c for c in _ACTIVITY if c != "posts"])
-    table = inf.join(act, on="user", how="left")
-    for m in want:
-        if m not in table.columns:
-            raise bad_param("metrics", m, "name columns of influence() or activity()")
-    if metrics is None:
-        want = [m for m in want if table[m].null_count() < table.height]
-    known = (
-        pl.concat(
-            [
-                before.events.select("user"),
-                before.events.drop_nulls("target_user").select(user="target_user"),
-            ]
-        )
-        .group_by("user")
-        .agg(_n=pl.len())
-    )
-    min_posts = check_int("min_posts", min_posts, low=1)  # type: ignore[assignment]
-    fut = future_targets(ds, t, min_posts=min_posts).rename({tg: f"_y_{tg}" for tg in TARGETS})
-    data = (
-        table.join(known, on="user", how="left")
-        .filter(pl.col("_n").fill_null(0) >= min_activity)
-        .join(fut, on="user", how="left")
     )
     alpha = 1.0 - float(confidence)
     rng = as_generator(boot_seed)
     rows = []
-    basis = fut["target_basis"][0] if fut.height else None
     for target in targets:
         sub = data.filter(pl.col(f"_y_{target}").is_not_null())
         n = sub.height
@@ -352,9 +403,7 @@ def predictive_validity(
             else np.zeros((n_boot, 0), dtype=np.int64)
         )
         for m in want:
-            x = sub[m].cast(pl.Float64).fill_nan(None).to_numpy().astype(np.float64)
-            finite = np.isfinite(x)
-            x = np.where(finite, x, x[finite].min() - 1.0 if finite.any() else 0.0)
+            x = _metric_values(sub, m)
             if n >= 3:
                 rho, lo, hi, prec = _score(x, y, k=k, boot=boot, alpha=alpha)
             else:
@@ -397,3 +446,165 @@ def predictive_validity(
         target_basis=pl.lit(basis, pl.String),
         split_time=pl.lit(t, pl.Datetime("us", "UTC")),
     )
+
+
+def paired_differences(
+    ds: Dataset,
+    *,
+    metric: str = "spread",
+    versus: Sequence[str] = ("followers", "actions"),
+    target: str = "mean_cascade_size",
+    split: datetime | float = 0.5,
+    n_boot: int = 200,
+    confidence: float = 0.95,
+    graph: str | None = None,
+    probabilities: str = "learned",
+    prior: tuple[float, float] | str | None = "empirical",
+    rel_error: float = 0.1,
+    top_k: int | None = 100,
+    min_activity: int = 1,
+    min_posts: int = 1,
+    seed: SeedLike = None,
+    n_jobs: int | None = None,
+) -> pl.DataFrame:
+    """Does ``metric`` out-predict each of ``versus``? Paired bootstrap of the Spearman gap.
+
+    The same users, split, metrics and targets as :func:`predictive_validity` (same
+    keywords, same seed streams: the Spearman values equal its ``spearman`` column);
+    each bootstrap resample of users scores both metrics, so the interval of
+    ρ(metric) − ρ(other) accounts for their correlation (two overlapping marginal
+    intervals can still give a gap that excludes 0).
+
+    Parameters
+    ----------
+    ds : Dataset
+    metric : str
+        The metric under test (a column of :func:`influence_graph.influence` or
+        :func:`influence_graph.activity`).
+    versus : sequence of str
+        The metrics it is compared with, one row each.
+    target : str
+        One of :data:`TARGETS`.
+    split, n_boot, confidence, graph, probabilities, prior, rel_error, top_k, \
+    min_activity, min_posts, seed, n_jobs
+        As in :func:`predictive_validity`.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per entry of ``versus``:
+
+        - ``target``, ``metric``, ``versus`` (String)
+        - ``n`` (Int64): users scored
+        - ``spearman`` (Float64): ρ of ``metric`` with the target
+        - ``spearman_versus`` (Float64): ρ of ``versus`` with the target
+        - ``difference`` (Float64): ``spearman − spearman_versus`` (> 0: ``metric``
+          predicts better)
+        - ``difference_low``, ``difference_high`` (Float64): paired percentile bootstrap
+          interval of the difference at ``confidence``
+        - ``share_not_better`` (Float64, 0..1): share of resamples in which ``metric``
+          did not beat ``versus`` (difference ≤ 0)
+        - ``split_time`` (Datetime UTC)
+
+    Raises
+    ------
+    InputValidationError
+        Unknown metric or target, bad ``split``, ``n_boot`` or ``confidence``.
+
+    Notes
+    -----
+    "Out-predicts by a clear margin" (issue 4; tested on the synthetic world in
+    tests/test_validity.py) is read as: the lower end of the 95 % paired interval of
+    the difference is above 0. The stricter reading "and the difference is at least
+    0.05" holds against activity but not always against follower counts (seed 7:
+    +0.047); docs/observed-influence.md gives every figure.
+
+    Examples
+    --------
+    >>> import influence_graph as ig
+    >>> ds = ig.datasets.synthetic(n_users=300, seed=1)
+    >>> d = paired_differences(ds, versus=["actions"], n_boot=50, seed=0)
+    >>> d.select("metric", "versus").row(0)
+    ('spread', 'actions')
+    >>> bool(d["difference_low"][0] <= d["difference"][0] <= d["difference_high"][0])
+    True
+    """
+    if target not in TARGETS:
+        raise bad_param("target", target, "name one of " + ", ".join(map(repr, TARGETS)))
+    if isinstance(versus, str) or not versus:
+        raise bad_param("versus", versus, "be a non-empty sequence of metric names")
+    n_boot = check_int("n_boot", n_boot, low=10)  # type: ignore[assignment]
+    confidence = check_number(
+        "confidence", confidence, low=0, high=1, low_open=True, high_open=True
+    )  # type: ignore[assignment]
+    names = list(dict.fromkeys([metric, *versus]))
+    data, _want, t, _basis, boot_seed = _prepare(
+        ds,
+        split=split,
+        metrics=names,
+        graph=graph,
+        probabilities=probabilities,
+        prior=prior,
+        rel_error=rel_error,
+        top_k=top_k,
+        min_activity=min_activity,
+        min_posts=min_posts,
+        seed=seed,
+        n_jobs=n_jobs,
+    )
+    rng = as_generator(boot_seed)
+    # the first draw for each target in TARGETS order, as predictive_validity makes them
+    alpha = 1.0 - float(confidence)
+    boot = None
+    for tg in TARGETS:
+        sub = data.filter(pl.col(f"_y_{tg}").is_not_null())
+        n = sub.height
+        b = rng.integers(0, max(n, 1), size=(n_boot, n))
+        if tg == target:
+            boot = b
+            break
+    assert boot is not None
+    y = sub[f"_y_{target}"].cast(pl.Float64).to_numpy()
+    rows = []
+    x = _metric_values(sub, metric)
+    rho_m = float(_pearson_rows(_ranks(x), _ranks(y))) if n >= 3 else float("nan")
+    rb_m = _boot_spearman(x, y, boot) if n >= 3 else np.full(n_boot, np.nan)
+    for v in versus:
+        xv = _metric_values(sub, v)
+        if n >= 3:
+            rho_v = float(_pearson_rows(_ranks(xv), _ranks(y)))
+            d = rb_m - _boot_spearman(xv, y, boot)
+            d = d[np.isfinite(d)]
+            lo, hi = np.quantile(d, [alpha / 2, 1 - alpha / 2]) if d.size else (np.nan,) * 2
+            worse = float((d <= 0).mean()) if d.size else float("nan")
+        else:
+            rho_v = lo = hi = worse = float("nan")
+        rows.append(
+            {
+                "target": target,
+                "metric": metric,
+                "versus": v,
+                "n": n,
+                "spearman": rho_m,
+                "spearman_versus": rho_v,
+                "difference": rho_m - rho_v,
+                "difference_low": float(lo),
+                "difference_high": float(hi),
+                "share_not_better": worse,
+            }
+        )
+    schema = {
+        "target": pl.String,
+        "metric": pl.String,
+        "versus": pl.String,
+        "n": pl.Int64,
+        "spearman": pl.Float64,
+        "spearman_versus": pl.Float64,
+        "difference": pl.Float64,
+        "difference_low": pl.Float64,
+        "difference_high": pl.Float64,
+        "share_not_better": pl.Float64,
+    }
+    return pl.DataFrame(rows, schema=schema).with_columns(
+        pl.col(c).fill_nan(None) for c in schema if schema[c] == pl.Float64
+    ).with_columns(split_time=pl.lit(t, pl.Datetime("us", "UTC")))

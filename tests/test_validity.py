@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+import polars as pl
 import pytest
 
 from influence_graph.dataset import make_dataset
 from influence_graph.exceptions import InputValidationError
-from influence_graph.validity import future_targets, predictive_validity, split_dataset
+from influence_graph.validity import (
+    future_targets,
+    paired_differences,
+    predictive_validity,
+    split_dataset,
+)
 from tests.conftest import T0, events_frame
 
 
@@ -106,6 +112,53 @@ def test_seeded_and_reproducible():
     assert b1.equals(b2)
 
 
+@pytest.fixture(scope="module")
+def synthetic_gaps():
+    import influence_graph as ig
+
+    ds = ig.datasets.synthetic(n_users=2000, seed=7)
+    return paired_differences(ds, versus=("followers", "actions", "posts"), n_boot=200, seed=0)
+
+
+def test_synthetic_spread_out_predicts_followers_and_activity(synthetic_gaps):
+    # issue 4's "clear margin" (paired_differences Notes): the lower end of the 95 %
+    # paired bootstrap interval of rho(spread) - rho(other) is above 0; against activity
+    # the gap is also at least 0.05. Measured (docs/observed-influence.md, seed 7):
+    # vs followers +0.047 [+0.020, +0.075]; vs actions +0.187; vs posts +0.215.
+    d = {r["versus"]: r for r in synthetic_gaps.iter_rows(named=True)}
+    assert set(d) == {"followers", "actions", "posts"}
+    for other, row in d.items():
+        assert row["difference_low"] > 0, other
+        assert row["difference_low"] <= row["difference"] <= row["difference_high"]
+    assert d["actions"]["difference"] >= 0.05
+    assert d["posts"]["difference"] >= 0.05
+    assert d["followers"]["n"] > 1000
+
+
+def test_paired_differences_agree_with_predictive_validity():
+    import influence_graph as ig
+
+    ds = ig.datasets.synthetic(n_users=300, seed=2)
+    kw = dict(n_boot=30, seed=4)
+    pv = predictive_validity(ds, metrics=["spread", "followers", "actions"], **kw)
+    pv = pv.filter(pl.col("target") == "mean_cascade_size")
+    rho = dict(pv.select("metric", "spearman").rows())
+    d = paired_differences(ds, versus=["followers", "actions"], **kw)
+    assert d["spearman"].to_list() == [rho["spread"]] * 2
+    assert d["spearman_versus"].to_list() == [rho["followers"], rho["actions"]]
+    assert d["difference"].to_list() == pytest.approx(
+        [rho["spread"] - rho["followers"], rho["spread"] - rho["actions"]]
+    )
+    # a metric against itself: a gap of exactly 0 in every resample
+    same = paired_differences(ds, metric="actions", versus=["actions"], **kw).row(0, named=True)
+    assert same["difference"] == same["difference_low"] == same["difference_high"] == 0.0
+    assert same["share_not_better"] == 1.0
+    with pytest.raises(InputValidationError, match="target"):
+        paired_differences(ds, target="likes", n_boot=20)
+    with pytest.raises(InputValidationError, match="versus"):
+        paired_differences(ds, versus="followers", n_boot=20)
+
+
 def test_synthetic_spread_beats_activity_on_cascade_size():
     import influence_graph as ig
 
@@ -118,12 +171,11 @@ def test_synthetic_spread_beats_activity_on_cascade_size():
         seed=0,
     )
     r = {m: row for m, row in zip(pv["metric"].to_list(), pv.iter_rows(named=True), strict=True)}
-    # a clear margin: spread's whole interval above activity's whole interval
+    # spread's whole marginal interval above activity's whole interval
     assert r["spread"]["spearman_low"] > r["actions"]["spearman_high"]
     assert r["spread"]["spearman_low"] > r["posts"]["spearman_high"]
     assert r["spread"]["precision_at_k"] > 2 * r["actions"]["precision_at_k"]
-    # follower counts: reported, not a win (docs/observed-influence.md); the intervals overlap
-    assert r["spread"]["spearman_high"] > r["followers"]["spearman_low"]
+    assert r["spread"]["spearman"] > r["followers"]["spearman"]
     assert r["spread"]["calibration_slope"] is not None
 
 
