@@ -297,6 +297,10 @@ def to_probability_graph(
         o2, d2 = _arrow_buffers(extra)
         c0, c1, _, ucol, urow = bk.dedup_strings(o0, d0, o1, d1, o2, d2)
     n = int(ucol.shape[0])
+    if n >= np.iinfo(np.int32).max:  # pragma: no cover - needs > 2**31 users
+        raise InputValidationError.single(
+            "TOO_MANY_USERS", f"{n} distinct users; int32 codes hold fewer than 2**31 - 1",
+            file=_WHAT)
     cols = (src_s, tgt_s, extra)
     pieces = []
     for c in range(3):
