@@ -390,3 +390,16 @@ def dedup_views(v0, v1, v2):
     table, ucol, urow, nu = _dedup_views_column(v1, 1, table, ucol, urow, nu, codes1)
     table, ucol, urow, nu = _dedup_views_column(v2, 2, table, ucol, urow, nu, codes2)
     return codes0, codes1, codes2, ucol[:nu].copy(), urow[:nu].copy()
+
+
+@njit(cache=True, nogil=True)
+def has_positive_row(indptr, vals):
+    """Per row: True when some value in the row is > 0."""
+    n = indptr.shape[0] - 1
+    out = np.zeros(n, np.bool_)
+    for v in range(n):
+        for j in range(indptr[v], indptr[v + 1]):
+            if vals[j] > 0.0:
+                out[v] = True
+                break
+    return out

@@ -90,8 +90,7 @@ class ProbabilityGraph:
         The others have spread exactly 1 under IC and LT.
         """
         if "reach" not in self._cache:
-            cs = np.concatenate(([0], np.cumsum(self.out_p > 0)))
-            self._cache["reach"] = (cs[self.out_indptr[1:]] - cs[self.out_indptr[:-1]]) > 0
+            self._cache["reach"] = bk.has_positive_row(self.out_indptr, self.out_p)
         return self._cache["reach"]
 
     def codes(self, names: Sequence[str] | pl.Series) -> np.ndarray:
@@ -116,7 +115,7 @@ class ProbabilityGraph:
                 if buf is not None:
                     h.update(memoryview(buf))
             for a in (self.out_indptr, self.out_indices, self.out_p):
-                h.update(np.ascontiguousarray(a).tobytes())
+                h.update(memoryview(np.ascontiguousarray(a)).cast("B"))
             self._cache["sha256"] = h.hexdigest()
         return self._cache["sha256"]
 
