@@ -121,18 +121,31 @@ def synthetic_gaps():
 
 
 def test_synthetic_spread_out_predicts_followers_and_activity(synthetic_gaps):
-    # issue 4's "clear margin" (paired_differences Notes): the lower end of the 95 %
-    # paired bootstrap interval of rho(spread) - rho(other) is above 0; against activity
-    # the gap is also at least 0.05. Measured (docs/observed-influence.md, seed 7):
-    # vs followers +0.047 [+0.020, +0.075]; vs actions +0.187; vs posts +0.215.
+    # issue 4's "clear margin" (paired_differences Notes): against each baseline the
+    # gap rho(spread) - rho(other) is at least 0.05 and the lower end of its 95 % paired
+    # bootstrap interval is above 0. Measured (docs/observed-influence.md, seed 7):
+    # vs followers +0.064 [+0.022, +0.108]; vs actions +0.204; vs posts +0.232.
     d = {r["versus"]: r for r in synthetic_gaps.iter_rows(named=True)}
     assert set(d) == {"followers", "actions", "posts"}
     for other, row in d.items():
+        assert row["difference"] >= 0.05, other
         assert row["difference_low"] > 0, other
         assert row["difference_low"] <= row["difference"] <= row["difference_high"]
-    assert d["actions"]["difference"] >= 0.05
-    assert d["posts"]["difference"] >= 0.05
     assert d["followers"]["n"] > 1000
+
+
+def test_synthetic_per_edge_prior_falls_short_of_the_margin(synthetic_gaps):
+    # the diagnosis (docs/observed-influence.md): with one prior for every edge, the
+    # prior outweighs a few posts of evidence and spread mostly re-ranks follower
+    # counts (seed 7: +0.047); pooling the evidence of each source (the default)
+    # is what gives the margin
+    import influence_graph as ig
+
+    ds = ig.datasets.synthetic(n_users=2000, seed=7)
+    edge = paired_differences(ds, versus=["followers"], pooling="edge", n_boot=100, seed=0)
+    pooled = synthetic_gaps.filter(pl.col("versus") == "followers")
+    assert edge["difference"][0] < 0.05 <= pooled["difference"][0]
+    assert edge["spearman_versus"][0] == pooled["spearman_versus"][0]
 
 
 def test_paired_differences_agree_with_predictive_validity():

@@ -36,6 +36,7 @@ __all__ = [
     "TRIVALENCY_LEVELS",
     "LT_SUM_TOLERANCE",
     "ADOPTIONS",
+    "POOLINGS",
 ]
 
 #: Accepted ``method`` values.
@@ -49,6 +50,9 @@ TRIVALENCY_LEVELS: tuple[float, float, float] = (0.1, 0.01, 0.001)
 LT_SUM_TOLERANCE = 1e-9
 #: Actions on someone's content that count as an adoption for ``learned`` (default).
 ADOPTIONS: tuple[str, ...] = ("retweet", "quote", "reply")
+#: Accepted ``pooling`` values of ``learned``: one prior for every edge, or a prior
+#: centred on the source's own adoption rate (partial pooling of u's edges).
+POOLINGS: tuple[str, ...] = ("edge", "source")
 
 
 # --------------------------------------------------------------------------- validation
@@ -317,6 +321,7 @@ def _learned(
     prior: tuple[float, float],
     confidence: float,
     adoptions: tuple[str, ...],
+    pooling: str = "edge",
 ) -> pl.DataFrame:
     from scipy.stats import beta as beta_dist
 
@@ -331,21 +336,36 @@ def _learned(
             pl.col("denominator").fill_null("none"),
         )
     )
+    if pooling == "source":
+        # source rate r_u = (Σ_v A_{u→v} + a) / (A_u · out-degree(u) + a + b): u's
+        # adoptions over u's exposures (posts × edges of this graph), under Beta(a, b)
+        e = e.with_columns(
+            source_rate=(
+                (pl.col("engagements").sum().over("source") + a)
+                / (pl.col("posts").sum().over("source") + a + b)
+            ).cast(pl.Float64)
+        )
+        r = e["source_rate"].to_numpy()
+        a_e, b_e = (a + b) * r, (a + b) * (1.0 - r)
+    else:
+        a_e = np.full(e.height, a)
+        b_e = np.full(e.height, b)
     k = e["engagements"].to_numpy().astype(np.float64)
     n = e["posts"].to_numpy().astype(np.float64)
     alpha = (1.0 - confidence) / 2.0
-    lo = beta_dist.ppf(alpha, k + a, n - k + b) if e.height else np.zeros(0)
-    hi = beta_dist.ppf(1.0 - alpha, k + a, n - k + b) if e.height else np.zeros(0)
-    return e.select(
+    lo = beta_dist.ppf(alpha, k + a_e, n - k + b_e) if e.height else np.zeros(0)
+    hi = beta_dist.ppf(1.0 - alpha, k + a_e, n - k + b_e) if e.height else np.zeros(0)
+    out = e.select(
         "source",
         "target",
-        p=pl.Series((k + a) / (n + a + b), dtype=pl.Float64),
+        p=pl.Series((k + a_e) / (n + a_e + b_e), dtype=pl.Float64),
         engagements="engagements",
         posts="posts",
         p_low=pl.Series(lo, dtype=pl.Float64),
         p_high=pl.Series(hi, dtype=pl.Float64),
         denominator="denominator",
     )
+    return out.with_columns(source_rate=e["source_rate"]) if pooling == "source" else out
 
 
 def _check_adoptions(adoptions: object) -> tuple[str, ...]:
@@ -376,6 +396,7 @@ def edge_probabilities(
     prior: tuple[float, float] = DEFAULT_PRIOR,
     confidence: float = 0.95,
     adoptions: tuple[str, ...] = ADOPTIONS,
+    pooling: str = "edge",
     seed: SeedLike = None,
 ) -> pl.DataFrame:
     """Transmission probability p(u, v) of every edge ``u → v`` of one graph.
@@ -404,6 +425,13 @@ def edge_probabilities(
         ``"retweet"``, ``"quote"``, ``"reply"``, ``"mention"``. Default: retweet,
         quote and reply (SCIENCE.md §2). ``("retweet", "quote")`` counts re-shares
         only (see docs/probabilities.md for how the two compare).
+    pooling : {"edge", "source"}
+        How ``learned`` shares evidence between the edges of one source. ``"edge"``
+        (default): every edge has the same Beta(a, b) prior, so on a graph where most
+        edges carry no engagement (a follower graph) the prior, not the data, sets
+        each user's total out-probability. ``"source"``: partial pooling — u's edges
+        share a prior centred on u's own adoption rate (see Notes), so what u's
+        followers did with u's posts moves all of u's edges.
     seed : int, SeedSequence, Generator or None
         Key of the ``trivalency`` draws.
 
@@ -420,7 +448,8 @@ def edge_probabilities(
           retweeted, quoted or replied to), ``posts`` (Int64, A_u), ``p_low``,
           ``p_high`` (Float64, equal-tailed Beta posterior interval at ``confidence``)
           and ``denominator`` (String: how A_u was obtained — ``posts``,
-          ``engaged_posts``, ``max_engager`` or ``none``).
+          ``engaged_posts``, ``max_engager`` or ``none``); with
+          ``pooling="source"`` also ``source_rate`` (Float64, r_u, see Notes).
 
     Raises
     ------
@@ -468,6 +497,14 @@ def edge_probabilities(
       upward) or ``none`` (no evidence: p = a/(a + b), the prior mean). By
       default mentions name a handle, not a post, and do not count.
       See docs/probabilities.md.
+    - ``learned`` with ``pooling="source"`` (two-level empirical Bayes): u's rate
+      r_u = (Σ_v A_{u→v} + a)/(A_u·d_u + a + b), d_u = u's out-edges in the graph
+      (u's adoptions per exposure, under the Beta(a, b) prior); each edge then gets
+      the prior Beta((a + b)·r_u, (a + b)·(1 − r_u)): p = (A_{u→v} + (a + b)·r_u)/
+      (A_u + a + b), interval from Beta(A_{u→v} + (a + b)·r_u, A_u − A_{u→v} +
+      (a + b)·(1 − r_u)). A source without evidence gets r_u = a/(a + b), the same
+      p as ``"edge"``. On the synthetic world (posts known, follower graph) it
+      out-predicts the per-edge prior; docs/probabilities.md has the comparison.
 
     References
     ----------
@@ -497,6 +534,7 @@ def edge_probabilities(
     if method == "learned":
         prior = _check_prior(prior)
         adoptions = _check_adoptions(adoptions)
+        check_choice("pooling", pooling, POOLINGS)
         confidence = check_number(
             "confidence", confidence, low=0.0, high=1.0, low_open=True, high_open=True
         )  # type: ignore[assignment]
@@ -522,6 +560,13 @@ def edge_probabilities(
     elif method == "trivalency":
         out = _trivalency(edges, seed)
     else:
-        out = _learned(edges, data.events, prior, confidence, adoptions)  # type: ignore[arg-type]
+        out = _learned(
+            edges,
+            data.events,
+            prior,  # type: ignore[arg-type]
+            confidence,  # type: ignore[arg-type]
+            adoptions,  # type: ignore[arg-type]
+            pooling,
+        )
     out = out.sort("source", "target")
     return validate_probabilities(out, what=f"{method} probabilities")

@@ -481,3 +481,48 @@ def test_interaction_graphs_input_gives_the_dataset_result():
         assert edge_probabilities(g, "constant", graph="engagement").equals(
             edge_probabilities(ds, "constant", graph="engagement")
         )
+
+
+def test_learned_source_pooling_hand_computed():
+    ds = _learned_world()
+    out = edge_probabilities(ds, "learned", pooling="source")
+    assert out.columns[-1] == "source_rate"
+    got = {(r["source"], r["target"]): r for r in out.iter_rows(named=True)}
+    a, b = DEFAULT_PRIOR
+    w = a + b
+    # a: engagements 2, 1, 0 on three edges, 3 posts each -> 3 adoptions in 9 exposures
+    r_a = (3 + a) / (9 + w)
+    # b: one edge, 1 of 1; f: three edges, 1 of 2 each
+    r_b = (1 + a) / (1 + w)
+    r_f = (3 + a) / (6 + w)
+    expect = {
+        ("a", "b"): (2, 3, r_a),
+        ("a", "c"): (1, 3, r_a),
+        ("a", "d"): (0, 3, r_a),
+        ("b", "a"): (1, 1, r_b),
+        ("f", "e"): (1, 2, r_f),
+    }
+    for edge, (k, n, r) in expect.items():
+        row = got[edge]
+        assert (row["engagements"], row["posts"]) == (k, n)
+        assert row["source_rate"] == pytest.approx(r)
+        assert row["p"] == pytest.approx((k + w * r) / (n + w))
+        lo, hi = beta_dist.ppf([0.025, 0.975], k + w * r, n - k + w * (1 - r))
+        assert (row["p_low"], row["p_high"]) == pytest.approx((lo, hi))
+    # the same counts as per-edge pooling; only the prior's centre moves
+    edge = edge_probabilities(ds, "learned")
+    assert edge.select("source", "target", "engagements", "posts").equals(
+        out.select("source", "target", "engagements", "posts")
+    )
+    with pytest.raises(InputValidationError) as err:
+        edge_probabilities(ds, "learned", pooling="user")
+    assert err.value.rule == "BAD_PARAM"
+
+
+def test_learned_source_pooling_without_evidence_is_the_prior_mean():
+    ev = events_frame([("b", "mention", "a", None, None, 0)])
+    follows = pl.DataFrame({"follower": ["b", "c"], "followee": ["a", "a"]})
+    ds = make_dataset(events=ev, follows=follows)
+    out = edge_probabilities(ds, "learned", graph="follower", pooling="source", prior=(2, 8))
+    assert out["p"].to_list() == pytest.approx([0.2, 0.2])
+    assert out["source_rate"].to_list() == pytest.approx([0.2, 0.2])
