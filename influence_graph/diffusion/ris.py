@@ -148,8 +148,9 @@ def ris_estimate(
     if not cand.any():  # nobody reaches anyone: every spread is exactly 1
         one = np.ones(n)
         return Estimate(one, np.zeros(n), one.copy(), one.copy(), 0, True, 0.0, "target",
-                        {"rounds": 0, "rr_sets": 0, "mean_rr_size": 1.0, "edge_visits": 0,
-                         "block_size": BLOCK_SIZE, "sampling_seconds": 0.0})
+                        {"rounds": 0, "rr_sets": 0, "block_size": BLOCK_SIZE, "blocks": 0,
+                         "mean_rr_size": 1.0, "edge_visits": 0, "sampling_seconds": 0.0,
+                         "interval": interval})
     with TaskRunner(rr_shared(g, model), n_jobs=n_jobs, executor=executor) as runner:
         while True:
             nb = next_blocks
@@ -174,7 +175,6 @@ def ris_estimate(
                         break
                     nb = fit
                     sizes = sizes[:nb].copy()
-                    sizes[:] = np.minimum(sizes, BLOCK_SIZE)
                     last = True
                     stop_reason = "max_seconds"
             seeds = task_seeds(ss, nb, offset=blocks)
