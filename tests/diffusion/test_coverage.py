@@ -86,3 +86,21 @@ def test_stopped_runs_cover_and_are_unbiased():
     assert all(e.target_met and e.rel_error_reached <= 0.05 for e in est)
     values = np.array([e.spread[code] for e in est])
     assert abs(values.mean() - truth) <= 4 * values.std(ddof=1) / np.sqrt(reps)
+
+
+def test_exact_binomial_coverage_wilson_vs_wald_negative_control():
+    # S3 without simulation noise: exact coverage of the interval on q' = (sigma - 1)/n
+    # for the small-sigma user above (q' = .0025, theta = 2000), summed over the
+    # Binomial(theta, q') distribution of the RIS count. Wald is the negative control.
+    from influence_graph.diffusion.intervals import wilson, z_value
+
+    theta, q = 2000, 0.5 / 200
+    c = np.arange(0, 200)
+    pmf = stats.binom.pmf(c, theta, q)
+    lo, hi = wilson(c, theta, 0.95)
+    wilson_cov = float((pmf * ((lo <= q) & (q <= hi))).sum())
+    qh = c / theta
+    half = z_value(0.95) * np.sqrt(qh * (1 - qh) / theta)
+    wald_cov = float((pmf * ((qh - half <= q) & (q <= qh + half))).sum())
+    assert wilson_cov >= 0.94
+    assert wald_cov <= 0.90
