@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 #: Accepted ``pooling`` values (learned probabilities), the default first.
-POOLINGS: tuple[str, ...] = ("source", "edge")
+POOLINGS: tuple[str, ...] = ("auto", "source", "edge")
 #: Targets measured after the split.
 TARGETS: tuple[str, ...] = ("mean_cascade_size", "total_engagement")
 #: Metrics scored by default (those all-null on a data set are skipped).
@@ -310,6 +310,9 @@ def _prepare(
     spread_seed, boot_seed = ss.spawn(2)
     want = list(metrics) if metrics is not None else list(DEFAULT_METRICS)
     check_choice("pooling", pooling, POOLINGS)
+    if pooling == "auto":
+        has_posts = bool((before.events["action"].cast(pl.String) == "post").any())
+        pooling = "source" if has_posts else "edge"
     pooled = probabilities == "learned" and pooling == "source"
     inf = influence(
         before,
@@ -376,7 +379,7 @@ def predictive_validity(
     graph: str | None = None,
     probabilities: str = "learned",
     prior: tuple[float, float] | str | None = "empirical",
-    pooling: str = "source",
+    pooling: str = "auto",
     rel_error: float = 0.1,
     top_k: int | None = 100,
     min_activity: int = 1,
@@ -413,15 +416,18 @@ def predictive_validity(
     prior : (float, float), "empirical" or None
         Beta prior of learned probabilities (:func:`influence_graph.influence`);
         default ``"empirical"``: mean = the pooled adoption rate of the first half.
-    pooling : {"source", "edge"}
+    pooling : {"auto", "source", "edge"}
         How ``learned`` probabilities share evidence
-        (:func:`influence_graph.edge_probabilities`). Default ``"source"``: each
-        user's edges share a prior centred on the user's own adoption rate, so the
-        spread uses what the user's audience did before the split; ``"edge"``: the
-        prior of :func:`influence_graph.influence` (one prior for every edge, which on
-        a follower graph outweighs a few posts of evidence: spread then mostly
-        re-ranks follower counts; docs/observed-influence.md). Spread and viral
-        centrality are computed on these probabilities.
+        (:func:`influence_graph.edge_probabilities`). ``"source"``: each user's edges
+        share a prior centred on the user's own adoption rate, so the spread uses
+        what the user's audience did before the split; ``"edge"``: the prior of
+        :func:`influence_graph.influence` (one prior for every edge, which on a
+        follower graph outweighs a few posts of evidence: spread then mostly re-ranks
+        follower counts). Default ``"auto"``: ``"source"`` when the log before the
+        split has post rows (A_u counts posts), ``"edge"`` when it has none (Higgs:
+        A_u is only a lower bound, the most engagements any one user made, and a
+        source rate over it is inflated several-fold). Spread and viral centrality
+        are computed on these probabilities. Measurements: docs/observed-influence.md.
     min_posts : int
         With posts known, a user's ``mean_cascade_size`` target needs at least this
         many posts after the split (a mean over one post is mostly noise).
@@ -557,7 +563,7 @@ def paired_differences(
     graph: str | None = None,
     probabilities: str = "learned",
     prior: tuple[float, float] | str | None = "empirical",
-    pooling: str = "source",
+    pooling: str = "auto",
     rel_error: float = 0.1,
     top_k: int | None = 100,
     min_activity: int = 1,

@@ -79,6 +79,29 @@ def test_future_targets_without_posts_uses_active_days():
     assert fut["target_basis"][0] == "active_days"
 
 
+def test_auto_pooling_follows_whether_posts_are_known():
+    no_posts = make_dataset(
+        events=events_frame(
+            [
+                ("b", "retweet", "a", None, None, 0),
+                ("c", "retweet", "a", None, None, 1),
+                ("c", "retweet", "b", None, None, 2),
+                ("d", "reply", "c", None, None, 3),
+                ("b", "retweet", "a", None, None, 60 * 13),
+                ("d", "retweet", "c", None, None, 60 * 14),
+            ]
+        )
+    )
+    kw = dict(metrics=["spread", "actions"], n_boot=20, seed=3)
+    auto = predictive_validity(no_posts, **kw)
+    assert auto.equals(predictive_validity(no_posts, pooling="edge", **kw))
+    posts = _posts_ds()
+    auto = predictive_validity(posts, **kw)
+    assert auto.equals(predictive_validity(posts, pooling="source", **kw))
+    with pytest.raises(InputValidationError, match="pooling"):
+        predictive_validity(posts, pooling="user", **kw)
+
+
 def test_output_shape_and_errors():
     ds = _posts_ds()
     pv = predictive_validity(
