@@ -403,3 +403,24 @@ def has_positive_row(indptr, vals):
                 out[v] = True
                 break
     return out
+
+
+@njit(cache=True, nogil=True)
+def max_view_length(v):
+    """Longest string in an Arrow string-view array (``(n, 2)`` uint64), 0 if empty."""
+    best = np.uint64(0)
+    mask = np.uint64(0xFFFFFFFF)
+    for i in range(v.shape[0]):
+        ln = v[i, 0] & mask
+        if ln > best:
+            best = ln
+    return np.int64(best)
+
+
+@njit(cache=True, nogil=True)
+def any_equal(a, b):
+    """True when ``a[i] == b[i]`` for some i (self-loop check on codes)."""
+    for i in range(a.shape[0]):
+        if a[i] == b[i]:
+            return True
+    return False

@@ -138,11 +138,9 @@ def _arrow_buffers(s: pl.Series) -> tuple[np.ndarray, np.ndarray]:
 def _inline_views(s: pl.Series) -> np.ndarray | None:
     """Arrow string views of ``s`` as a (n, 2) uint64 array (zero-copy), or None.
 
-    Only when every string is inline (at most 12 bytes), so each view is the whole
-    string; longer ids take the offsets/bytes path.
+    The caller must check that every string is inline (at most 12 bytes, see
+    :func:`~._build_kernels.max_view_length`) before treating a view as the whole string.
     """
-    if s.len() and (s.str.len_bytes().max() or 0) > 12:
-        return None
     import pyarrow as pa
 
     try:
@@ -178,8 +176,12 @@ def _as_p(table: pl.DataFrame) -> pl.Series:
         "P_TYPE", f"must be numeric (Float64), found {s.dtype}", file=_WHAT, column="p")
 
 
-def _row_failures(frame: pl.DataFrame) -> None:
-    """Raise one InputValidationError listing every row-level failure."""
+def _row_failures(frame: pl.DataFrame, *, loops: bool = True) -> None:
+    """Raise one InputValidationError listing every row-level failure.
+
+    ``loops=False`` skips the (string) self-loop comparison; the caller then detects
+    self-loops on the integer codes and calls again with ``loops=True`` to report them.
+    """
     p = pl.col("p")
     rules = {
         "ID_MISSING": (pl.col("source").is_null() | pl.col("target").is_null(), "source",
@@ -191,12 +193,16 @@ def _row_failures(frame: pl.DataFrame) -> None:
         "SELF_LOOP": (pl.col("source") == pl.col("target"), "target",
                       "self-loop (source == target) cannot change any spread; drop it"),
     }
+    if not loops:
+        del rules["SELF_LOOP"]
     counts = frame.select([e.fill_null(False).sum().alias(r) for r, (e, _, _) in rules.items()]).row(0)
     total = dict(zip(rules, counts))
     if not any(total.values()):
         return
     failures: list[Failure] = []
     indexed = frame.with_row_index("_record", offset=1)
+    if not loops:  # failures found: report self-loops in the same error
+        return _row_failures(frame, loops=True)
     for rule, (expr, col, msg) in rules.items():
         if not total[rule]:
             continue
@@ -274,7 +280,7 @@ def to_probability_graph(
         raise TypeError(f"probabilities must be a polars DataFrame; got {type(table).__name__}")
     check_columns(table, ["source", "target", "p"], what=_WHAT)
     frame = pl.DataFrame([_as_string(table, "source"), _as_string(table, "target"), _as_p(table)])
-    _row_failures(frame)
+    _row_failures(frame, loops=False)
     if users is None:
         extra = pl.Series("user", [], dtype=pl.String)
     else:
@@ -288,7 +294,8 @@ def to_probability_graph(
             raise InputValidationError.single("ID_MISSING", "user id is missing", column="users")
     src_s, tgt_s = frame.get_column("source"), frame.get_column("target")
     views = [_inline_views(x) for x in (src_s, tgt_s, extra)]
-    if all(v is not None for v in views):  # every id ≤ 12 bytes: exact 128-bit keys
+    inline = all(v is not None and bk.max_view_length(v) <= 12 for v in views)
+    if inline:  # every id ≤ 12 bytes: a view is an exact 128-bit key
         c0, c1, _, ucol, urow = bk.dedup_views(*views)
     else:
         o0, d0 = _arrow_buffers(src_s)
@@ -313,6 +320,8 @@ def to_probability_graph(
     rank[first_ids[order]] = np.arange(n, dtype=np.int64)
     src = bk.relabel(c0, rank)
     tgt = bk.relabel(c1, rank)
+    if bk.any_equal(src, tgt):  # self-loops: list them (slow path)
+        _row_failures(frame, loops=True)
     pvals = frame.get_column("p").to_numpy()
     out_indptr, out_indices, out_p, in_indptr, in_indices, in_p = bk.build_csr(src, tgt, pvals, n)
     dup = bk.find_duplicates(out_indptr, out_indices)

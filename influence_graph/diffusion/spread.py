@@ -325,7 +325,7 @@ def expected_spread(
         id_bytes = 0
         for col in ("source", "target"):
             if col in probabilities.columns and probabilities.schema[col] == pl.String:
-                id_bytes += int(probabilities.get_column(col).str.len_bytes().sum() or 0)
+                id_bytes += int(probabilities.get_column(col).estimated_size())
         _budget.check_budget(
             _budget.estimate_bytes(n_rows=probabilities.height, id_bytes=id_bytes, n_users=0,
                                    n_jobs=0),

@@ -160,3 +160,10 @@ def test_id_mapping_matches_python_reference(long_users):
     code = {u: i for i, u in enumerate(want)}
     got = sorted(zip(g.out_sources().tolist(), g.out_indices.tolist()))
     assert got == sorted((code[a], code[b]) for a, b in pairs)
+
+
+def test_self_loops_reported_with_probability_errors():
+    frame = _t(["a", "b", "c"], ["b", "b", "d"], [1.5, 0.2, 0.3])
+    with pytest.raises(InputValidationError) as err:
+        to_probability_graph(frame)
+    assert err.value.counts == {"P_RANGE": 1, "SELF_LOOP": 1}
