@@ -355,7 +355,7 @@ def synthetic(
         at 2,000 users), so the world did not express its premise — Cha et al.'s
         "million follower fallacy", that indegree reveals little about influence.
         With 1.0 the middle 90 % of ordinary users span a 27-fold range of
-        persuasiveness (0.19–5.2), followers rank true spread at ≈ 0.44–0.49, and the
+        persuasiveness (0.19–5.2), followers rank true spread at ≈ 0.44–0.50, and the
         planted quiet users (5–8) still sit above the ordinary 95th percentile.
         Measurements: docs/observed-influence.md, "Predictive validity".
     max_probability : float in (0, 1], default 0.5
