@@ -352,9 +352,9 @@ def test_synthetic_world_accuracy_without_parent_ids(world):
     dropped = dataclasses.replace(
         world, events=world.events.with_columns(parent_id=pl.lit(None, pl.String))
     )
-    # measured figures (docs/observed-influence.md): standard rule parent 80.6 %, cascade 33.3 %;
-    # target="source" parent 99.95 %, cascade 78.3 %
+    # measured figures (docs/observed-influence.md, world with persuasiveness_sigma=1.0):
+    # standard rule parent 72.7 %, cascade 28.7 %; target="source" parent 99.90 %, cascade 74.1 %
     _, parent, root, _ = _truth_agreement(world, cascades(dropped))
-    assert 0.75 < parent < 0.9 and 0.25 < root < 0.45
+    assert 0.65 < parent < 0.8 and 0.2 < root < 0.35
     _, parent_s, root_s, _ = _truth_agreement(world, cascades(dropped, target="source"))
-    assert parent_s > 0.99 and 0.7 < root_s < 0.9
+    assert parent_s > 0.99 and 0.65 < root_s < 0.85
