@@ -47,6 +47,7 @@ _LAZY: dict[str, str] = {
     "viral_centrality": ".structural",
     "channel_ablation": ".channels",
     "predictive_validity": ".validity",
+    "paired_differences": ".validity",
     "activity_vs_influence": ".disagreement",
     "compare_metrics": ".compare",
     "MetricComparison": ".compare",
