@@ -57,6 +57,7 @@ __all__ = [
     "peak_rss_mib",
     "current_rss_mib",
     "cpu_seconds",
+    "reset_peak",
     "run_isolated",
     "power_law_edges",
     "probability_table",
@@ -160,8 +161,25 @@ def cpu_seconds() -> float:
 
 
 def peak_rss_mib() -> float:
-    """High-water resident set size of this process in MiB (Linux reports KiB)."""
+    """High-water resident set size of this process in MiB since start or the last
+    :func:`reset_peak` (Linux ``VmHWM``; elsewhere ``ru_maxrss``)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    except (OSError, ValueError, IndexError):
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def reset_peak() -> bool:
+    """Reset the high-water mark to the current RSS (Linux ``/proc/self/clear_refs`` = 5),
+    so that :func:`peak_rss_mib` measures only what follows. False where unsupported."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
 
 
 def current_rss_mib() -> float:

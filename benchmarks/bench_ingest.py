@@ -37,6 +37,7 @@ from benchmarks._common import (  # noqa: E402
     data_dir,
     peak_rss_mib,
     print_table,
+    reset_peak,
     run_isolated,
     write_results,
 )
@@ -152,6 +153,7 @@ def probability_memory(path: str, n_jobs: int | None = None) -> dict:
     n_users = g.n
     del g
     jit = warm_up(n_jobs)  # compile / load the kernels first: LLVM memory is not the graph's
+    reset_peak()
     rss0 = current_rss_mib()
     ctx = context(n_jobs)
     with Timer() as t:

@@ -6,7 +6,8 @@ Graphs: igraph ``Static_Power_Law(n, 10 n, exponent_out=2.1, exponent_in=2.5)`` 
 full user universe ``u0 … u{n-1}``. Probabilities: weighted cascade (p = 1/in-degree of the
 target) and a constant p = 0.01.
 
-Each measurement runs in a fresh subprocess (so ``ru_maxrss`` is that run's alone). Inside it:
+Each measurement runs in a fresh subprocess; its memory high-water mark is reset just before
+the timed call (Linux ``/proc/self/clear_refs``), so ``peak_rss_mib`` is the call's peak. Inside it:
 read the cached edges and build the table (untimed), warm the numba kernels on a 50-node graph
 (timed separately as ``jit_warmup_s``), then time ``expected_spread`` end to end — id mapping,
 validation, CSR build, sampling, intervals and the result table — for two targets:
@@ -49,6 +50,7 @@ from benchmarks._common import (  # noqa: E402
     power_law_edges,
     print_table,
     probability_table,
+    reset_peak,
     run_isolated,
     user_ids,
     write_results,
@@ -103,6 +105,8 @@ def measure(n: int, model: str, target: str, seed: int, n_jobs: int | None,
     del edges
     jit = warm_up(n_jobs)
     est_mib = _estimate_mib(table, n, n_jobs)
+    peak_setup = peak_rss_mib()
+    reset_peak()  # from here on, the peak is the call's
     rss_before = current_rss_mib()
     ctx = context(n_jobs)
     with Timer() as t:
@@ -155,6 +159,7 @@ def measure(n: int, model: str, target: str, seed: int, n_jobs: int | None,
         "users_spread_ge_10": n_certified,
         "max_spread": float(tbl["spread"].max()) if "spread" in tbl.columns else None,
         "jit_warmup_s": round(jit, 3),
+        "setup_peak_rss_mib": round(peak_setup, 1),
         "rss_before_mib": round(rss_before, 1),
         "peak_rss_mib": round(peak_rss_mib(), 1),
         "rss_increase_mib": round(peak_rss_mib() - rss_before, 1),
@@ -185,6 +190,7 @@ def refusal(n: int, seed: int, n_jobs: int | None, budget_mib: int) -> dict:
 
     table = probability_table(power_law_edges(n, seed), n, "wc")
     users = user_ids(n)
+    reset_peak()
     rss_before = current_rss_mib()
     ctx = context(n_jobs)
     message = ""
