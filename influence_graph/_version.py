@@ -8,4 +8,4 @@ change (RELIABILITY.md §2).
 __all__ = ["__version__", "model_version"]
 
 __version__ = "0.1.0"
-model_version = "2026.11.1"
+model_version = "2026.11.2"

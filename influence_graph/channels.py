@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from ._probability_choice import EMPIRICAL_PRIOR_POSTS as EMPIRICAL_PRIOR_POSTS  # re-export
+from ._probability_choice import resolve_pooling, resolve_spread_graph, spread_probabilities
 from ._rng import SeedLike
 from ._validation import bad_param, check_int, check_number
 from .dataset import Dataset
@@ -49,8 +51,6 @@ __all__ = [
 CHANNELS: tuple[str, ...] = ("retweet", "quote", "reply", "mention")
 #: Default channel weights: every channel counts the same (one event = weight 1).
 DEFAULT_CHANNEL_WEIGHTS: Mapping[str, float] = {c: 1.0 for c in CHANNELS}
-#: Strength (in posts) of the ``prior="empirical"`` Beta prior of learned probabilities.
-EMPIRICAL_PRIOR_POSTS = 20.0
 
 
 def check_weights(
@@ -262,8 +262,9 @@ def channel_ablation(
     channels: Sequence[str] | None = None,
     platforms: Sequence[str] | None = None,
     probabilities: str = "learned",
-    graph: str = "engagement",
+    graph: str = "auto",
     prior: tuple[float, float] | str | None = None,
+    pooling: str = "auto",
     model: str = "ic",
     rel_error: float = 0.1,
     top_k: int | None = 100,
@@ -289,9 +290,20 @@ def channel_ablation(
     probabilities : str
         ``method`` of :func:`influence_graph.edge_probabilities` (``"learned"``).
     graph : str
-        Graph the probabilities are put on (``"engagement"``).
+        Graph the probabilities are put on. ``"auto"`` (default): the follower graph
+        when the data set has follows and post rows, else the engagement graph — the
+        rule of ``spread_graph`` in :func:`influence_graph.influence`, so the spread
+        compared is the one the influence table reports. On the follower graph no
+        edge is removed with a channel (``edges_removed`` = 0); what goes is the
+        adoption evidence behind each edge's learned probability.
     prior : (float, float), "empirical" or None
         Beta prior of ``learned`` probabilities (None: the estimator's default).
+    pooling : {"auto", "source", "edge"}
+        How ``learned`` probabilities share evidence, as in
+        :func:`influence_graph.influence`: ``"auto"`` (default) pools each source's
+        edges when the log has post rows and keeps the per-edge prior otherwise
+        (Higgs). Each left-out variant is re-estimated with the same rule, decided on
+        the whole data set (removing a channel never removes posts).
     model, rel_error, top_k, max_seconds, seed, n_jobs
         Passed to :func:`influence_graph.expected_spread`.
 
@@ -329,9 +341,13 @@ def channel_ablation(
         top_k = check_int("top_k", top_k, low=1)
     parts = _parts(ds, channels, platforms)
     users = ds.user_ids
+    pooling = resolve_pooling(ds, pooling)
+    graph = resolve_spread_graph(ds, graph)
 
     def run(d: Dataset) -> tuple[pl.DataFrame, int]:
-        probs = _probabilities(d, probabilities, graph, seed, prior)
+        probs = spread_probabilities(
+            d, probabilities, graph=graph, seed=seed, prior=prior, pooling=pooling
+        )
         res = expected_spread(
             probs,
             users=users,
@@ -436,38 +452,3 @@ def channel_ablation(
     )
     return ChannelAblation(users=users_tab.sort("left_out", "user"), summary=summ)
 
-
-def _probabilities(
-    ds: Dataset,
-    method: str,
-    graph: str,
-    seed: SeedLike,
-    prior: tuple[float, float] | str | None = None,
-) -> pl.DataFrame:
-    """Edge probabilities of ``ds`` on ``graph``: source, target, p.
-
-    ``prior`` (``learned`` only): a Beta (a, b) pair, ``None`` for the estimator's
-    default, or ``"empirical"``: the pooled adoption rate r = Σ A_{u→v} / Σ A_u over
-    edges with evidence, worth :data:`EMPIRICAL_PRIOR_POSTS` posts, i.e.
-    (r·20, (1 − r)·20) — a prior whose mean is what the data show on average.
-    """
-    from .diffusion.probabilities import edge_probabilities
-
-    if method == "given":
-        return edge_probabilities(ds, "given").select("source", "target", "p")
-    if method != "learned" or prior is None:
-        return edge_probabilities(ds, method, graph=graph, seed=seed).select(
-            "source", "target", "p"
-        )
-    if isinstance(prior, str):
-        if prior != "empirical":
-            raise bad_param("prior", prior, "be a pair (a, b), None or 'empirical'")
-        first = edge_probabilities(ds, "learned", graph=graph)
-        ev = first.filter(pl.col("posts") > 0)
-        n = float(ev["posts"].sum()) if ev.height else 0.0
-        rate = float(ev["engagements"].sum()) / n if n > 0 else 0.1
-        rate = min(max(rate, 1e-4), 0.5)
-        prior = (rate * EMPIRICAL_PRIOR_POSTS, (1.0 - rate) * EMPIRICAL_PRIOR_POSTS)
-    return edge_probabilities(ds, "learned", graph=graph, prior=prior).select(
-        "source", "target", "p"
-    )

@@ -35,8 +35,9 @@ from datetime import datetime, timezone
 import numpy as np
 import polars as pl
 
+from ._probability_choice import POOLINGS, resolve_pooling
 from ._rng import SeedLike, as_generator, as_seed_sequence
-from ._validation import bad_param, check_choice, check_int, check_number
+from ._validation import bad_param, check_int, check_number
 from .dataset import Dataset
 
 __all__ = [
@@ -49,8 +50,6 @@ __all__ = [
     "POOLINGS",
 ]
 
-#: Accepted ``pooling`` values (learned probabilities), the default first.
-POOLINGS: tuple[str, ...] = ("auto", "source", "edge")
 #: Targets measured after the split.
 TARGETS: tuple[str, ...] = ("mean_cascade_size", "total_engagement")
 #: Metrics scored by default (those all-null on a data set are skipped).
@@ -216,67 +215,28 @@ def _score(
     return rho, float(lo), float(hi), prec
 
 
-def _pooled_columns(
-    inf: pl.DataFrame,
-    before: Dataset,
-    *,
-    graph: str,
-    prior: tuple[float, float] | str | None,
-    spread: bool,
-    viral: bool,
-    rel_error: float,
-    top_k: int | None,
-    seed: np.random.SeedSequence,
-    n_jobs: int | None,
-) -> pl.DataFrame:
-    """Spread (and viral centrality) of ``inf`` on source-pooled learned probabilities.
+#: Keywords that predictive_validity and paired_differences hand to _prepare as they
+#: are (one list, so the two functions score the same users the same way).
+_SHARED: tuple[str, ...] = (
+    "split",
+    "graph",
+    "probabilities",
+    "prior",
+    "pooling",
+    "rel_error",
+    "top_k",
+    "min_activity",
+    "min_posts",
+    "seed",
+    "n_jobs",
+)
 
-    The same prior rules as :func:`influence_graph.influence` (None: the estimator's
-    default; ``"empirical"``: the pooled adoption rate, worth
-    :data:`influence_graph.channels.EMPIRICAL_PRIOR_POSTS` posts), the same seed and
-    precision; only ``pooling="source"`` differs.
-    """
-    from .channels import EMPIRICAL_PRIOR_POSTS
-    from .diffusion.probabilities import DEFAULT_PRIOR, edge_probabilities
-    from .diffusion.spread import expected_spread
-    from .influence import VIRAL_AUTO_MAX_USERS
 
-    if prior is None:
-        prior = DEFAULT_PRIOR
-    elif isinstance(prior, str):
-        if prior != "empirical":
-            raise bad_param("prior", prior, "be a pair (a, b), None or 'empirical'")
-        first = edge_probabilities(before, "learned", graph=graph).filter(pl.col("posts") > 0)
-        n = float(first["posts"].sum()) if first.height else 0.0
-        rate = float(first["engagements"].sum()) / n if n > 0 else 0.1
-        rate = min(max(rate, 1e-4), 0.5)
-        prior = (rate * EMPIRICAL_PRIOR_POSTS, (1.0 - rate) * EMPIRICAL_PRIOR_POSTS)
-    probs = edge_probabilities(before, "learned", graph=graph, prior=prior, pooling="source")
-    probs = probs.select("source", "target", "p")
-    users = before.user_ids
-    if viral and before.n_users <= VIRAL_AUTO_MAX_USERS:
-        from .structural import viral_centrality
-
-        vc = viral_centrality(probs, users=users, tol=1e-3).select(
-            "user", "viral_centrality", "vc_converged"
-        )
-        inf = inf.drop("viral_centrality", "vc_converged").join(vc, on="user", how="left")
-    if spread:
-        res = expected_spread(
-            probs, users=users, rel_error=rel_error, top_k=top_k, seed=seed, n_jobs=n_jobs
-        )
-        sp = res.table.select(
-            "user",
-            "spread",
-            "outward",
-            "se",
-            "ci_low",
-            "ci_high",
-            spread_rank="rank",
-            spread_n_samples="n_samples",
-        )
-        inf = inf.drop(*sp.columns[1:]).join(sp, on="user", how="left")
-    return inf
+def _check_boot(n_boot: int, confidence: float) -> tuple[int, float]:
+    """Validated bootstrap size and the two-sided miss rate 1 − ``confidence``."""
+    n_boot = check_int("n_boot", n_boot, low=10)  # type: ignore[assignment]
+    level = check_number("confidence", confidence, low=0, high=1, low_open=True, high_open=True)
+    return n_boot, 1.0 - float(level)  # type: ignore[arg-type]
 
 
 def _prepare(
@@ -309,36 +269,22 @@ def _prepare(
     ss = as_seed_sequence(seed)
     spread_seed, boot_seed = ss.spawn(2)
     want = list(metrics) if metrics is not None else list(DEFAULT_METRICS)
-    check_choice("pooling", pooling, POOLINGS)
-    if pooling == "auto":
-        has_posts = bool((before.events["action"].cast(pl.String) == "post").any())
-        pooling = "source" if has_posts else "edge"
-    pooled = probabilities == "learned" and pooling == "source"
+    # the one path to learned probabilities (influence_graph._probability_choice):
+    # pooling "auto" is decided on the log before the split
     inf = influence(
         before,
         graph=graph,
+        spread_graph=graph,
         probabilities=probabilities,
         prior=prior,
-        spread="spread" in want and not pooled,
+        pooling=resolve_pooling(before, pooling),
+        spread="spread" in want,
         rel_error=rel_error,
         top_k=top_k,
-        viral=False if pooled or "viral_centrality" not in want else None,
+        viral=None if "viral_centrality" in want else False,
         seed=spread_seed,
         n_jobs=n_jobs,
     )
-    if pooled:
-        inf = _pooled_columns(
-            inf,
-            before,
-            graph=graph,
-            prior=prior,
-            spread="spread" in want,
-            viral="viral_centrality" in want,
-            rel_error=rel_error,
-            top_k=top_k,
-            seed=spread_seed,
-            n_jobs=n_jobs,
-        )
     act = activity(before).select("user", *[c for c in _ACTIVITY if c != "posts"])
     table = inf.join(act, on="user", how="left")
     for m in want:
@@ -409,8 +355,9 @@ def predictive_validity(
     confidence : float
         Level of the interval.
     graph : str, optional
-        Graph of the probabilities and baselines: default ``"follower"`` when the data
-        set has one, else ``"engagement"``.
+        Graph of the probabilities and baselines (passed to
+        :func:`influence_graph.influence` as both ``graph`` and ``spread_graph``):
+        default ``"follower"`` when the data set has one, else ``"engagement"``.
     probabilities : str
         Method of :func:`influence_graph.edge_probabilities`, learned on the first half.
     prior : (float, float), "empirical" or None
@@ -420,11 +367,12 @@ def predictive_validity(
         How ``learned`` probabilities share evidence
         (:func:`influence_graph.edge_probabilities`). ``"source"``: each user's edges
         share a prior centred on the user's own adoption rate, so the spread uses
-        what the user's audience did before the split; ``"edge"``: the prior of
-        :func:`influence_graph.influence` (one prior for every edge, which on a
-        follower graph outweighs a few posts of evidence: spread then mostly re-ranks
-        follower counts). Default ``"auto"``: ``"source"`` when the log before the
-        split has post rows (A_u counts posts), ``"edge"`` when it has none (Higgs:
+        what the user's audience did before the split; ``"edge"``: one prior for
+        every edge, which on a follower graph outweighs a few posts of evidence:
+        spread then mostly re-ranks follower counts. Default ``"auto"``, the rule of
+        :func:`influence_graph.influence` and :func:`influence_graph.channel_ablation`
+        (one code path, :mod:`influence_graph._probability_choice`), decided on the
+        log before the split: ``"source"`` when it has post rows (A_u counts posts), ``"edge"`` when it has none (Higgs:
         A_u is only a lower bound, the most engagements any one user made, and a
         source rate over it is inflated several-fold). Spread and viral centrality
         are computed on these probabilities. Measurements: docs/observed-influence.md.
@@ -474,26 +422,11 @@ def predictive_validity(
         if t not in TARGETS:
             raise bad_param("targets", t, "name only " + ", ".join(map(repr, TARGETS)))
     k = check_int("k", k, low=1)  # type: ignore[assignment]
-    n_boot = check_int("n_boot", n_boot, low=10)  # type: ignore[assignment]
-    confidence = check_number(
-        "confidence", confidence, low=0, high=1, low_open=True, high_open=True
-    )  # type: ignore[assignment]
+    n_boot, alpha = _check_boot(n_boot, confidence)
+    args = locals()
     data, want, t, basis, boot_seed = _prepare(
-        ds,
-        split=split,
-        metrics=metrics,
-        graph=graph,
-        probabilities=probabilities,
-        prior=prior,
-        pooling=pooling,
-        rel_error=rel_error,
-        top_k=top_k,
-        min_activity=min_activity,
-        min_posts=min_posts,
-        seed=seed,
-        n_jobs=n_jobs,
+        ds, metrics=metrics, **{key: args[key] for key in _SHARED}
     )
-    alpha = 1.0 - float(confidence)
     rng = as_generator(boot_seed)
     rows = []
     for target in targets:
@@ -636,29 +569,14 @@ def paired_differences(
         raise bad_param("target", target, "name one of " + ", ".join(map(repr, TARGETS)))
     if isinstance(versus, str) or not versus:
         raise bad_param("versus", versus, "be a non-empty sequence of metric names")
-    n_boot = check_int("n_boot", n_boot, low=10)  # type: ignore[assignment]
-    confidence = check_number(
-        "confidence", confidence, low=0, high=1, low_open=True, high_open=True
-    )  # type: ignore[assignment]
+    n_boot, alpha = _check_boot(n_boot, confidence)
     names = list(dict.fromkeys([metric, *versus]))
+    args = locals()
     data, _want, t, _basis, boot_seed = _prepare(
-        ds,
-        split=split,
-        metrics=names,
-        graph=graph,
-        probabilities=probabilities,
-        prior=prior,
-        pooling=pooling,
-        rel_error=rel_error,
-        top_k=top_k,
-        min_activity=min_activity,
-        min_posts=min_posts,
-        seed=seed,
-        n_jobs=n_jobs,
+        ds, metrics=names, **{key: args[key] for key in _SHARED}
     )
     rng = as_generator(boot_seed)
     # the first draw for each target in TARGETS order, as predictive_validity makes them
-    alpha = 1.0 - float(confidence)
     boot = None
     for tg in TARGETS:
         sub = data.filter(pl.col(f"_y_{tg}").is_not_null())

@@ -1,0 +1,188 @@
+"""One path from a Dataset to the edge probabilities that expected spread runs on.
+
+:func:`influence_graph.influence`, :func:`influence_graph.channel_ablation` and
+:func:`influence_graph.predictive_validity` all call :func:`spread_probabilities`, so
+the same data, method, graph, prior and pooling give the same probabilities in all
+three (and a change of rule is made once).
+
+Examples
+--------
+>>> import polars as pl
+>>> from datetime import datetime, timedelta, timezone
+>>> from influence_graph.dataset import make_dataset
+>>> t = datetime(2024, 3, 1, tzinfo=timezone.utc)
+>>> ev = pl.DataFrame({"user": ["a", "b", "c"], "action": ["post", "retweet", "retweet"],
+...                    "target_user": [None, "a", "a"], "post_id": ["p", "r1", "r2"],
+...                    "parent_id": [None, "p", "p"],
+...                    "timestamp": [t + timedelta(minutes=i) for i in range(3)]})
+>>> ds = make_dataset(events=ev)
+>>> resolve_pooling(ds, "auto")  # the log has post rows: A_u counts posts
+'source'
+>>> def p(pooling):
+...     t = spread_probabilities(ds, "learned", graph="engagement", prior=(1.0, 49.0),
+...                              pooling=pooling)
+...     return t["p"].round(3).to_list()
+>>> p("edge")  # (1 + 1) / (1 + 50): one post, adopted by each
+[0.039, 0.039]
+>>> p("auto")  # r_a = (2 + 1) / (1·2 + 50); p = (1 + 50·r_a) / (1 + 50)
+[0.076, 0.076]
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ._rng import SeedLike
+from ._validation import bad_param, check_choice
+from .dataset import Dataset
+from .structural import GRAPHS
+
+__all__ = [
+    "POOLINGS",
+    "SPREAD_GRAPHS",
+    "EMPIRICAL_PRIOR_POSTS",
+    "resolve_pooling",
+    "resolve_prior",
+    "resolve_spread_graph",
+    "spread_probabilities",
+]
+
+#: Accepted ``pooling`` values of learned probabilities, the default first.
+POOLINGS: tuple[str, ...] = ("auto", "source", "edge")
+#: Accepted graphs of spread's probabilities: ``"auto"`` (:func:`resolve_spread_graph`)
+#: or one of the graphs of :func:`influence_graph.edge_probabilities`.
+SPREAD_GRAPHS: tuple[str, ...] = ("auto", *GRAPHS)
+#: Strength (in posts) of the ``prior="empirical"`` Beta prior of learned probabilities.
+EMPIRICAL_PRIOR_POSTS = 20.0
+
+
+def _has_posts(ds: Dataset) -> bool:
+    return bool((ds.events["action"].cast(pl.String) == "post").any())
+
+
+def resolve_spread_graph(ds: Dataset, spread_graph: str, fallback: str = "engagement") -> str:
+    """The graph ``"auto"`` stands for: ``"follower"`` with follows *and* post rows, else ``fallback``.
+
+    The follower graph is the exposure graph of the cascade model (an edge u → v
+    where v could see u's posts, adopted or not); the engagement graph keeps only
+    pairs where an adoption already happened, so it misses every exposure that did
+    not convert. With post rows, source pooling (:func:`resolve_pooling`) lets each
+    user's own adoption rate set the scale of their many evidence-free follower
+    edges; on the synthetic world this recovers the planted expected spread best of
+    the four graph × pooling choices (docs/observed-influence.md). Without post rows
+    (Higgs) the per-edge prior would set every follower edge, and nothing was
+    measured there, so the engagement graph is kept.
+
+    Raises
+    ------
+    InputValidationError
+        ``spread_graph`` not ``"auto"`` or a graph name (``BAD_PARAM``).
+
+    Examples
+    --------
+    >>> import influence_graph as ig
+    >>> resolve_spread_graph(ig.datasets.synthetic(n_users=100, seed=1), "auto")
+    'follower'
+    """
+    check_choice("spread_graph", spread_graph, SPREAD_GRAPHS)
+    if spread_graph != "auto":
+        return spread_graph
+    return "follower" if ds.follows is not None and _has_posts(ds) else fallback
+
+
+def resolve_pooling(ds: Dataset, pooling: str) -> str:
+    """The pooling ``"auto"`` stands for on ``ds``: ``"source"`` with post rows, else ``"edge"``.
+
+    Source pooling centres each user's edges on the user's own adoption rate
+    K_u / (A_u·d_u); it needs A_u (u's posts) to be a count, which it is only when the
+    log has ``post`` rows. Without them (Higgs) A_u is a lower bound (the most
+    engagements any one user made on u), the rate is inflated several-fold, and the
+    per-edge prior is kept. docs/observed-influence.md has the measurements.
+
+    Raises
+    ------
+    InputValidationError
+        ``pooling`` not one of :data:`POOLINGS` (``BAD_PARAM``).
+    """
+    check_choice("pooling", pooling, POOLINGS)
+    if pooling != "auto":
+        return pooling
+    return "source" if _has_posts(ds) else "edge"
+
+
+def resolve_prior(
+    ds: Dataset, graph: str, prior: tuple[float, float] | str | None
+) -> tuple[float, float] | None:
+    """The Beta (a, b) prior of learned probabilities: a pair, None (the estimator's default).
+
+    ``"empirical"``: the pooled adoption rate r = Σ A_{u→v} / Σ A_u over the edges of
+    ``graph`` with evidence, clipped to [1e-4, 0.5] (0.1 when no edge has any), worth
+    :data:`EMPIRICAL_PRIOR_POSTS` posts: (r·20, (1 − r)·20) — a prior whose mean is
+    what the data show on average.
+
+    Raises
+    ------
+    InputValidationError
+        A string other than ``"empirical"`` (``BAD_PARAM``).
+    """
+    if not isinstance(prior, str):
+        return prior
+    if prior != "empirical":
+        raise bad_param("prior", prior, "be a pair (a, b), None or 'empirical'")
+    from .diffusion.probabilities import edge_probabilities
+
+    ev = edge_probabilities(ds, "learned", graph=graph).filter(pl.col("posts") > 0)
+    n = float(ev["posts"].sum()) if ev.height else 0.0
+    rate = float(ev["engagements"].sum()) / n if n > 0 else 0.1
+    rate = min(max(rate, 1e-4), 0.5)
+    return (rate * EMPIRICAL_PRIOR_POSTS, (1.0 - rate) * EMPIRICAL_PRIOR_POSTS)
+
+
+def spread_probabilities(
+    ds: Dataset,
+    method: str,
+    *,
+    graph: str,
+    seed: SeedLike = None,
+    prior: tuple[float, float] | str | None = None,
+    pooling: str = "auto",
+) -> pl.DataFrame:
+    """Edge probabilities of ``ds`` on ``graph``: ``source``, ``target``, ``p``.
+
+    Parameters
+    ----------
+    ds : Dataset
+    method : str
+        ``method`` of :func:`influence_graph.edge_probabilities`; ``"given"`` reads
+        the data set's measured table whatever ``graph`` is.
+    graph : str
+        The edges that get a probability; ``"auto"``: :func:`resolve_spread_graph`.
+    seed : int, SeedSequence, Generator or None
+        Key of the ``trivalency`` draws.
+    prior : (float, float), "empirical" or None
+        Beta prior of ``learned`` (:func:`resolve_prior`); None: the estimator's
+        default.
+    pooling : {"auto", "source", "edge"}
+        Evidence sharing of ``learned`` (:func:`resolve_pooling`); ignored by other
+        methods.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``source``, ``target`` (String), ``p`` (Float64), sorted by (source, target).
+    """
+    from .diffusion.probabilities import edge_probabilities
+
+    pooling = resolve_pooling(ds, pooling)
+    graph = resolve_spread_graph(ds, graph)
+    if method == "given":
+        return edge_probabilities(ds, "given").select("source", "target", "p")
+    if method != "learned":
+        out = edge_probabilities(ds, method, graph=graph, seed=seed)
+        return out.select("source", "target", "p")
+    kw: dict[str, object] = {"pooling": pooling}
+    resolved = resolve_prior(ds, graph, prior)
+    if resolved is not None:
+        kw["prior"] = resolved
+    out = edge_probabilities(ds, "learned", graph=graph, **kw)  # type: ignore[arg-type]
+    return out.select("source", "target", "p")
