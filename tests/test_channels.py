@@ -145,3 +145,28 @@ def test_higgs_channel_ablation_all_users(higgs_dir):
         zip(ab.summary["left_out"].to_list(), ab.summary["carried"].to_list(), strict=True)
     )
     assert carried["channel:retweet"] > carried["channel:reply"]
+
+
+def test_channel_ablation_spreads_are_the_influence_tables():
+    # one path to the probabilities (influence_graph._probability_choice): with the
+    # same seed and precision, spread_all is the spread of influence() exactly, for
+    # the defaults (follower graph, source pooling on a world with follows and posts)
+    # and for an explicit choice
+    import influence_graph as ig
+    from influence_graph.influence import influence
+
+    ds = ig.datasets.synthetic(n_users=200, seed=1)
+    kw = dict(rel_error=0.1, top_k=20, seed=5)
+    for ab_kw, inf_kw in [
+        ({}, {}),
+        ({"graph": "engagement", "pooling": "edge"}, {"spread_graph": "engagement", "pooling": "edge"}),
+    ]:
+        ab = channel_ablation(ds, channels=["retweet"], platforms=[], **ab_kw, **kw)
+        inf = influence(ds, viral=False, **inf_kw, **kw)
+        got = ab.users.select("user", "spread_all").join(inf.select("user", "spread"), on="user")
+        assert got.height == ds.n_users
+        assert (got["spread_all"] == got["spread"]).all(), ab_kw
+    # on the follower graph no edge goes with a channel; the evidence behind p does
+    ab = channel_ablation(ds, channels=["retweet"], platforms=[], **kw)
+    row = ab.summary.row(0, named=True)
+    assert row["edges_removed"] == 0 and row["events_removed"] > 0 and row["carried"] > 0
