@@ -61,7 +61,7 @@ def _has_posts(ds: Dataset) -> bool:
 
 
 def resolve_spread_graph(ds: Dataset, spread_graph: str, fallback: str = "engagement") -> str:
-    """The graph ``"auto"`` stands for: ``"follower"`` with follows *and* post rows, else ``fallback``.
+    """The graph ``"auto"`` means: ``"follower"`` with follows *and* post rows, else ``fallback``.
 
     The follower graph is the exposure graph of the cascade model (an edge u → v
     where v could see u's posts, adopted or not); the engagement graph keeps only

@@ -372,10 +372,11 @@ def predictive_validity(
         spread then mostly re-ranks follower counts. Default ``"auto"``, the rule of
         :func:`influence_graph.influence` and :func:`influence_graph.channel_ablation`
         (one code path, :mod:`influence_graph._probability_choice`), decided on the
-        log before the split: ``"source"`` when it has post rows (A_u counts posts), ``"edge"`` when it has none (Higgs:
-        A_u is only a lower bound, the most engagements any one user made, and a
-        source rate over it is inflated several-fold). Spread and viral centrality
-        are computed on these probabilities. Measurements: docs/observed-influence.md.
+        log before the split: ``"source"`` when it has post rows (A_u counts
+        posts), ``"edge"`` when it has none (Higgs: A_u is only a lower bound, the
+        most engagements any one user made, and a source rate over it is inflated
+        several-fold). Spread and viral centrality are computed on these
+        probabilities. Measurements: docs/observed-influence.md.
     min_posts : int
         With posts known, a user's ``mean_cascade_size`` target needs at least this
         many posts after the split (a mean over one post is mostly noise).

@@ -159,7 +159,10 @@ def test_channel_ablation_spreads_are_the_influence_tables():
     kw = dict(rel_error=0.1, top_k=20, seed=5)
     for ab_kw, inf_kw in [
         ({}, {}),
-        ({"graph": "engagement", "pooling": "edge"}, {"spread_graph": "engagement", "pooling": "edge"}),
+        (
+            {"graph": "engagement", "pooling": "edge"},
+            {"spread_graph": "engagement", "pooling": "edge"},
+        ),
     ]:
         ab = channel_ablation(ds, channels=["retweet"], platforms=[], **ab_kw, **kw)
         inf = influence(ds, viral=False, **inf_kw, **kw)
