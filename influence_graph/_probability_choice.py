@@ -7,15 +7,16 @@ three (and a change of rule is made once).
 
 Examples
 --------
+A star: a posts once, b and c retweet it.
+
 >>> import polars as pl
->>> from datetime import datetime, timedelta, timezone
+>>> from datetime import datetime, timezone
 >>> from influence_graph.dataset import make_dataset
->>> t = datetime(2024, 3, 1, tzinfo=timezone.utc)
->>> ev = pl.DataFrame({"user": ["a", "b", "c"], "action": ["post", "retweet", "retweet"],
-...                    "target_user": [None, "a", "a"], "post_id": ["p", "r1", "r2"],
-...                    "parent_id": [None, "p", "p"],
-...                    "timestamp": [t + timedelta(minutes=i) for i in range(3)]})
->>> ds = make_dataset(events=ev)
+>>> ds = make_dataset(events=pl.DataFrame({
+...     "user": ["a", "b", "c"], "action": ["post", "retweet", "retweet"],
+...     "target_user": [None, "a", "a"], "post_id": ["p", "r1", "r2"],
+...     "parent_id": [None, "p", "p"],
+...     "timestamp": [datetime(2024, 3, 1, h, tzinfo=timezone.utc) for h in (8, 9, 10)]}))
 >>> resolve_pooling(ds, "auto")  # the log has post rows: A_u counts posts
 'source'
 >>> def p(pooling):
