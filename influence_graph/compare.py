@@ -62,6 +62,21 @@ _NON_METRIC_SUFFIXES = ("_se", "_ci_low", "_ci_high", "_n_samples", "_rank", "_l
 _BOOT_CHUNK = 32  # resamples ranked at once (memory ~ chunk * m * n_metrics * 8 bytes)
 
 
+_METHODS = ("spearman", "kendall")
+
+
+def _open_unit(name: str, value: object) -> float:
+    """``value`` as a float in the open interval (0, 1), else ``BAD_PARAM``."""
+    v = check_number(name, value, low=0.0, high=1.0, low_open=True, high_open=True)
+    assert v is not None
+    return v
+
+
+def _as_float(column: pl.Series) -> np.ndarray:
+    """A numeric column as float64 with nulls as NaN."""
+    return column.cast(pl.Float64).fill_null(float("nan")).to_numpy()
+
+
 class DegenerateMetricWarning(UserWarning):
     """A metric pair cannot be compared (constant column or fewer than 3 complete users).
 
@@ -276,7 +291,7 @@ def rank_biased_overlap(a: Sequence[Any], b: Sequence[Any], p: float = 0.9) -> f
     >>> rank_biased_overlap("ab", "cd")
     0.0
     """
-    p = float(check_number("p", p, low=0.0, high=1.0, low_open=True, high_open=True))  # type: ignore[arg-type]
+    p = _open_unit("p", p)
     k = min(len(a), len(b))
     if k == 0:
         return float("nan")
@@ -566,12 +581,12 @@ def compare_metrics(
     ks = tuple(check_int("k", v, low=1) for v in ks)  # type: ignore[misc]
     if isinstance(methods, str):
         methods = (methods,)
-    methods = tuple(dict.fromkeys(check_choice("methods", m, ("spearman", "kendall")) for m in methods))
+    methods = tuple(dict.fromkeys(check_choice("methods", m, _METHODS) for m in methods))
     if not methods:
         raise bad_param("methods", methods, "name 'spearman', 'kendall' or both")
     n_boot = int(check_int("n_boot", n_boot, low=0))  # type: ignore[arg-type]
-    confidence = float(check_number("confidence", confidence, low=0, high=1, low_open=True, high_open=True))  # type: ignore[arg-type]
-    rbo_p = float(check_number("rbo_p", rbo_p, low=0, high=1, low_open=True, high_open=True))  # type: ignore[arg-type]
+    confidence = _open_unit("confidence", confidence)
+    rbo_p = _open_unit("rbo_p", rbo_p)
     n_disagree = int(check_int("n_disagree", n_disagree, low=0))  # type: ignore[arg-type]
     boot_size = int(check_int("boot_size", boot_size, low=10))  # type: ignore[arg-type]
 
@@ -584,7 +599,7 @@ def compare_metrics(
     data = table.select(keep).with_columns(pl.col("user").cast(pl.String)).sort("user")
     users = data["user"].to_numpy()
     uniq = list(dict.fromkeys(metrics))
-    values = np.column_stack([data[m].cast(pl.Float64).fill_null(float("nan")).to_numpy() for m in uniq])
+    values = np.column_stack([_as_float(data[m]) for m in uniq])
     col_of = {m: i for i, m in enumerate(uniq)}
     pairs = list(combinations(range(len(metrics)), 2))
 
@@ -652,7 +667,9 @@ def compare_metrics(
         va, vb, us = values[ok, ca], values[ok, cb], users[ok]
         if info["degenerate"]:
             for kk in ks:
-                over_rows.append({"metric_a": a, "metric_b": b, "k": kk, "jaccard": float("nan"), "rbo": float("nan")})
+                over_rows.append(
+                    {"metric_a": a, "metric_b": b, "k": kk, "jaccard": math.nan, "rbo": math.nan}
+                )
             continue
         x = _prefix_overlaps(va, vb, us)
         rbo = _rbo_ext(x, rbo_p)
@@ -660,18 +677,34 @@ def compare_metrics(
             depth = min(kk, n)
             xk = x[depth - 1]
             over_rows.append(
-                {"metric_a": a, "metric_b": b, "k": kk, "jaccard": float(xk / (2 * depth - xk)), "rbo": float(rbo[depth - 1])}
+                {
+                    "metric_a": a,
+                    "metric_b": b,
+                    "k": kk,
+                    "jaccard": float(xk / (2 * depth - xk)),
+                    "rbo": float(rbo[depth - 1]),
+                }
             )
         if n_disagree:
             dis_frames.append(_disagreement(data, a, b, ci_cols, ok, va, vb, us, top, n_disagree))
 
-    corr_schema = {"metric_a": pl.String, "metric_b": pl.String, "n": pl.Int64, "n_dropped": pl.Int64}
+    corr_schema = {
+        "metric_a": pl.String, "metric_b": pl.String, "n": pl.Int64, "n_dropped": pl.Int64
+    }
     for meth in methods:
-        corr_schema.update({meth: pl.Float64, f"{meth}_low": pl.Float64, f"{meth}_high": pl.Float64})
+        corr_schema.update(
+            {meth: pl.Float64, f"{meth}_low": pl.Float64, f"{meth}_high": pl.Float64}
+        )
     correlations = pl.DataFrame(corr_rows, schema=corr_schema)
     overlap = pl.DataFrame(
         over_rows,
-        schema={"metric_a": pl.String, "metric_b": pl.String, "k": pl.Int64, "jaccard": pl.Float64, "rbo": pl.Float64},
+        schema={
+            "metric_a": pl.String,
+            "metric_b": pl.String,
+            "k": pl.Int64,
+            "jaccard": pl.Float64,
+            "rbo": pl.Float64,
+        },
     )
     disagreement = pl.concat(dis_frames) if dis_frames else pl.DataFrame(schema=_DIS_SCHEMA)
     settings = {
@@ -727,7 +760,7 @@ def _disagreement(
         cols = ci_cols.get(metric)
         if cols is None:
             return np.full(order.size, np.nan)
-        return data[cols[which]].cast(pl.Float64).fill_null(float("nan")).to_numpy()[ok][order]
+        return _as_float(data[cols[which]])[ok][order]
 
     out = pl.DataFrame(
         {

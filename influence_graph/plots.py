@@ -127,7 +127,9 @@ def rank_rank(
             if u in pos:
                 i = pos[u]
                 ax.scatter([ra[i]], [rb[i]], s=30, color="#d62728", zorder=3)
-                ax.annotate(str(u), (ra[i], rb[i]), fontsize=7, xytext=(3, 3), textcoords="offset points")
+                ax.annotate(
+                    str(u), (ra[i], rb[i]), fontsize=7, xytext=(3, 3), textcoords="offset points"
+                )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.invert_xaxis()
@@ -169,7 +171,8 @@ def correlation_heatmap(
     methods = comparison.settings.get("methods", ("spearman",))
     method = method or methods[0]
     if method not in methods:
-        raise bad_param("method", method, "be one of the comparison's methods " + ", ".join(methods))
+        must = "be one of the comparison's methods " + ", ".join(methods)
+        raise bad_param("method", method, must)
     names = list(dict.fromkeys(comparison.metrics))
     idx = {m: i for i, m in enumerate(names)}
     k = len(names)
