@@ -110,7 +110,8 @@ avi.filter(pl.col("flag").is_not_null()).sort("influence_rank").select(
 plots.activity_vs_spread(table.join(avi.select("user", "flag"), on="user"), x="actions", y="spread")
 
 # %%
-cmp.disagreement.filter((pl.col("metric_a") == "actions") & (pl.col("metric_b") == "spread")).select(
+pair = (pl.col("metric_a") == "actions") & (pl.col("metric_b") == "spread")
+cmp.disagreement.filter(pair).select(
     "user", "rank_a", "rank_b", "value_a", "value_b", "ci_low_b", "ci_high_b", "higher_by"
 ).head(15)
 
@@ -144,12 +145,14 @@ for target in pv["target"].unique(maintain_order=True):
     tied = rows.filter(pl.col("spearman_high") >= best["spearman_low"])["metric"].to_list()
     print(f"{target}: best {best['metric']} (Spearman {best['spearman']:.3f} "
           f"[{best['spearman_low']:.3f}, {best['spearman_high']:.3f}]); "
-          f"not distinguishable from it: {', '.join(m for m in tied if m != best['metric']) or 'none'}")
+          f"not distinguishable from it: "
+          f"{', '.join(m for m in tied if m != best['metric']) or 'none'}")
     for m in ("spread", "actions"):
         r = rows.filter(pl.col("metric") == m)
         if r.height:
             r0 = r.row(0, named=True)
-            print(f"    {m}: {r0['spearman']:.3f} [{r0['spearman_low']:.3f}, {r0['spearman_high']:.3f}]")
+            print(f"    {m}: {r0['spearman']:.3f} "
+                  f"[{r0['spearman_low']:.3f}, {r0['spearman_high']:.3f}]")
 
 # %% [markdown]
 # ## What this shows, and what it cannot

@@ -70,7 +70,10 @@ structural = ig.structural_metrics(ds, graph="given")
 vc = ig.viral_centrality(p, users=ds.users["user"])
 table = (
     ds.users.select("user", "tweets")
-    .join(structural.select("user", "in_degree", "out_degree", "out_strength", "pagerank"), on="user")
+    .join(
+        structural.select("user", "in_degree", "out_degree", "out_strength", "pagerank"),
+        on="user",
+    )
     .join(vc.select("user", "viral_centrality"), on="user")
     .join(spread.select("user", "spread", "outward", "ci_low", "ci_high"), on="user")
 )

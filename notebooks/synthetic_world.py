@@ -110,8 +110,8 @@ cmp.plot("heatmap")
 cmp.plot("overlap")
 
 # %%
-plots.rank_rank(table, "actions", "true_spread",
-                highlight=truth.users.filter(pl.col("archetype") != "ordinary")["user"].head(12).to_list())
+planted_users = truth.users.filter(pl.col("archetype") != "ordinary")["user"].head(12).to_list()
+plots.rank_rank(table, "actions", "true_spread", highlight=planted_users)
 
 # %% [markdown]
 # ## The loud and the quiet

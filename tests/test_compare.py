@@ -59,7 +59,10 @@ def test_vectorised_bootstrap_spearman_equals_scipy_per_resample():
 def test_nulls_dropped_pairwise_and_counted():
     t = random_table(100, seed=3).with_columns(
         pl.when(pl.int_range(pl.len()) % 10 == 0).then(None).otherwise(pl.col("x")).alias("x"),
-        pl.when(pl.int_range(pl.len()) % 7 == 0).then(float("nan")).otherwise(pl.col("y")).alias("y"),
+        pl.when(pl.int_range(pl.len()) % 7 == 0)
+        .then(float("nan"))
+        .otherwise(pl.col("y"))
+        .alias("y"),
     )
     cmp = compare_metrics(t, ["x", "y", "z"], n_boot=10, seed=0)
     rows = {(r["metric_a"], r["metric_b"]): r for r in cmp.correlations.iter_rows(named=True)}
@@ -88,8 +91,9 @@ def test_intervals_contain_estimate_and_shrink_with_more_users():
 
 def test_m_out_of_n_bootstrap_matches_full_bootstrap_width():
     t = random_table(4000, seed=5)
-    full = compare_metrics(t, ["x", "y"], methods="spearman", n_boot=200, seed=2).correlations.row(0, named=True)
-    sub = compare_metrics(t, ["x", "y"], methods="spearman", n_boot=200, boot_size=500, seed=2).correlations.row(0, named=True)
+    opts = dict(methods="spearman", n_boot=200, seed=2)
+    full = compare_metrics(t, ["x", "y"], **opts).correlations.row(0, named=True)
+    sub = compare_metrics(t, ["x", "y"], boot_size=500, **opts).correlations.row(0, named=True)
     w_full = full["spearman_high"] - full["spearman_low"]
     w_sub = sub["spearman_high"] - sub["spearman_low"]
     assert sub["spearman_low"] <= sub["spearman"] <= sub["spearman_high"]
@@ -144,11 +148,14 @@ def test_topk_jaccard_and_rbo_hand_computed():
     p = 0.5
     want = (2 / 3) * p**3 + (1 - p) / p * (p**2 + (2 / 3) * p**3)
     assert ov["rbo"][2] == pytest.approx(want, abs=1e-12)
-    assert ov["rbo"][2] == pytest.approx(rank_biased_overlap(["u1", "u2", "u3"], ["u2", "u1", "u5"], p=0.5))
+    direct = rank_biased_overlap(["u1", "u2", "u3"], ["u2", "u1", "u5"], p=0.5)
+    assert ov["rbo"][2] == pytest.approx(direct)
 
 
 def test_ties_at_cut_broken_by_user():
-    t = pl.DataFrame({"user": ["d", "c", "b", "a"], "x": [1.0, 1.0, 1.0, 2.0], "y": [4.0, 3.0, 2.0, 1.0]})
+    t = pl.DataFrame(
+        {"user": ["d", "c", "b", "a"], "x": [1.0, 1.0, 1.0, 2.0], "y": [4.0, 3.0, 2.0, 1.0]}
+    )
     # top-2 by x: a, then b (first of the tied b, c, d); by y: d, c
     cmp = compare_metrics(t, ["x", "y"], k=2, n_boot=0)
     assert cmp.overlap["jaccard"][0] == 0.0
@@ -253,7 +260,8 @@ def test_bad_options_raise():
 def test_default_metrics_skip_uncertainty_columns():
     t = pl.DataFrame({"user": ["a", "b", "c"], "spread": [1.0, 2.0, 3.0], "se": [0.1] * 3,
                       "ci_low": [0.9] * 3, "ci_high": [1.1] * 3, "rank": [3, 2, 1],
-                      "followers": [3, 1, 2], "pagerank_se": [0.0] * 3, "loud": [True, False, True]})
+                      "followers": [3, 1, 2], "pagerank_se": [0.0] * 3,
+                      "loud": [True, False, True]})
     assert default_metrics(t) == ["spread", "followers"]
     assert compare_metrics(t, n_boot=0).metrics == ("spread", "followers")
 
@@ -268,8 +276,11 @@ def test_monotone_transform_changes_nothing(data):
     n = data.draw(st.integers(6, 40))
     x = data.draw(st.lists(st.integers(-20, 20), min_size=n, max_size=n))
     y = data.draw(st.lists(st.integers(-20, 20), min_size=n, max_size=n))
-    transform = data.draw(st.sampled_from([lambda v: 3 * v + 7, lambda v: v**3, lambda v: np.exp(v / 4)]))
-    t = pl.DataFrame({"user": [f"u{i}" for i in range(n)], "x": np.array(x, float), "y": np.array(y, float)})
+    transforms = [lambda v: 3 * v + 7, lambda v: v**3, lambda v: np.exp(v / 4)]
+    transform = data.draw(st.sampled_from(transforms))
+    t = pl.DataFrame(
+        {"user": [f"u{i}" for i in range(n)], "x": np.array(x, float), "y": np.array(y, float)}
+    )
     t2 = t.with_columns(pl.Series("x", transform(np.array(x, float))))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DegenerateMetricWarning)

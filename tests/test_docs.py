@@ -68,5 +68,6 @@ def test_theme_loads_no_external_fonts_and_build_is_strict():
     cfg = _config()
     assert cfg["strict"] is True
     assert cfg["theme"]["font"] is False
-    jupyter = next(p["mkdocs-jupyter"] for p in cfg["plugins"] if isinstance(p, dict) and "mkdocs-jupyter" in p)
+    plugins = [p for p in cfg["plugins"] if isinstance(p, dict) and "mkdocs-jupyter" in p]
+    jupyter = plugins[0]["mkdocs-jupyter"]
     assert jupyter["allow_errors"] is False

@@ -88,7 +88,8 @@ def test_activity_vs_spread_highlights_groups(table, tmp_path):
     ax = fig.axes[0]
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend[0] == "all users"
-    assert any(x.startswith("loud (") for x in legend) and any(x.startswith("quiet (") for x in legend)
+    assert any(x.startswith("loud (") for x in legend)
+    assert any(x.startswith("quiet (") for x in legend)
     assert ax.get_xlabel() == "actions + 1"  # zeros shifted for the log axis
     fig.savefig(tmp_path / "avs.png")
 
@@ -146,7 +147,9 @@ def test_overlap_curve_passes_through_the_comparison_overlaps(comparison):
         xs, ys = curve.get_data()
         for k, j in zip(*marks.get_data()):
             assert ys[list(xs).index(k)] == pytest.approx(j)
-    want = comparison.overlap.filter(pl.col("metric_a") == "actions", pl.col("metric_b") == "followers")
+    want = comparison.overlap.filter(
+        pl.col("metric_a") == "actions", pl.col("metric_b") == "followers"
+    )
     got = dict(zip(*lines[1].get_data()))
     for row in want.iter_rows(named=True):
         assert got[row["k"]] == pytest.approx(row["jaccard"])
