@@ -322,13 +322,15 @@ def channel_ablation(
 
     Examples
     --------
+    A retweet of a by b and a mention of b by c, at one time:
+
     >>> import polars as pl
     >>> from datetime import datetime, timezone
     >>> from influence_graph.dataset import make_dataset
-    >>> t = datetime(2024, 3, 1, tzinfo=timezone.utc)
-    >>> ev = pl.DataFrame({"user": ["b", "c"], "action": ["retweet", "mention"],
-    ...                    "target_user": ["a", "b"], "timestamp": [t, t]})
-    >>> ab = channel_ablation(make_dataset(events=ev), probabilities="constant", seed=1)
+    >>> ds = make_dataset(events=pl.DataFrame({
+    ...     "user": ["b", "c"], "action": ["retweet", "mention"], "target_user": ["a", "b"],
+    ...     "timestamp": [datetime(2024, 3, 1, tzinfo=timezone.utc)] * 2}))
+    >>> ab = channel_ablation(ds, probabilities="constant", seed=1)
     >>> ab.summary.select("left_out", "events_removed", "edges_removed").rows()
     [('channel:retweet', 1, 1), ('channel:mention', 1, 1)]
     >>> ab.users.filter(pl.col("user") == "a").select("left_out", "delta").with_columns(

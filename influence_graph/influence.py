@@ -2,16 +2,17 @@
 
 Examples
 --------
+A chain a → b → c (b retweets a's post, c retweets b's retweet), then d mentions c:
+
 >>> import polars as pl
->>> from datetime import datetime, timedelta, timezone
+>>> from datetime import datetime, timezone
 >>> from influence_graph.dataset import make_dataset
->>> t = datetime(2024, 3, 1, tzinfo=timezone.utc)
->>> ev = pl.DataFrame({"user": ["a", "b", "c", "d"],
-...                    "action": ["post", "retweet", "retweet", "mention"],
-...                    "target_user": [None, "a", "b", "c"], "post_id": ["p", "r1", "r2", None],
-...                    "parent_id": [None, "p", "r1", None],
-...                    "timestamp": [t + timedelta(minutes=i) for i in range(4)]})
->>> tab = influence(make_dataset(events=ev), probabilities="constant", seed=3)
+>>> ds = make_dataset(events=pl.DataFrame({
+...     "user": ["a", "b", "c", "d"], "action": ["post", "retweet", "retweet", "mention"],
+...     "target_user": [None, "a", "b", "c"], "post_id": ["p", "r1", "r2", None],
+...     "parent_id": [None, "p", "r1", None],
+...     "timestamp": [datetime(2024, 3, 1, h, tzinfo=timezone.utc) for h in range(4)]}))
+>>> tab = influence(ds, probabilities="constant", seed=3)
 >>> tab.select("user", "retweets_received", "max_cascade_size", "out_degree").rows()
 [('a', 1, 3, 1), ('b', 1, None, 1), ('c', 0, None, 1), ('d', 0, None, 0)]
 >>> tab.filter(pl.col("user") == "d").select("spread", "se", "spread_rank").row(0)
