@@ -8,4 +8,7 @@ change (RELIABILITY.md §2).
 __all__ = ["__version__", "model_version"]
 
 __version__ = "0.1.0"
+# 2026.11.2: influence() and channel_ablation() learn spread's probabilities with
+# pooling="auto" (source pooling when the log has posts) on the follower graph when
+# the data have follows and posts (docs/observed-influence.md).
 model_version = "2026.11.2"
