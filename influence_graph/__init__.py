@@ -56,9 +56,9 @@ _LAZY: dict[str, str] = {
 # Functions named like their own module (influence_graph.activity is both): import them
 # now, so the attribute is the function whatever is imported later. (Python binds a
 # submodule on its package when it is first imported; done here, the function wins.)
-from .activity import activity  # noqa: E402
-from .cascades import cascades  # noqa: E402
-from .influence import influence  # noqa: E402
+from .activity import activity  # noqa: E402, F401
+from .cascades import cascades  # noqa: E402, F401
+from .influence import influence  # noqa: E402, F401
 
 __all__ = [
     "__version__",

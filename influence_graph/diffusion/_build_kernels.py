@@ -10,7 +10,7 @@ from . import _numba_setup  # noqa: F401  (sets NUMBA_CACHE_DIR first)
 import numpy as np
 from numba import njit
 
-__all__ = ["dedup_strings", "counting_order", "csr_from_sorted", "find_duplicates"]
+__all__ = ["dedup_strings", "counting_order", "find_duplicates"]
 
 _FNV_OFFSET = np.uint64(0xCBF29CE484222325)
 _FNV_PRIME = np.uint64(0x100000001B3)
