@@ -314,7 +314,8 @@ def write_results(rows: list[dict[str, Any]], name: str, *, out: str | None, qui
     return path
 
 
-def print_table(rows: list[dict[str, Any]], title: str, columns: Sequence[str] | None = None) -> None:
+def print_table(rows: list[dict[str, Any]], title: str,
+                columns: Sequence[str] | None = None) -> None:
     """Print rows as a rich table (plain text when rich is missing)."""
     if not rows:
         print(f"{title}: no rows")

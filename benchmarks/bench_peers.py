@@ -23,9 +23,9 @@ equivalently its half-width, on any scale — needs
 with ``mu_v`` and ``sd_v`` the mean and standard deviation of v's cascade size, measured by a
 pilot of ``--pilot-runs`` (1000) cynetdiff runs (R_v = 1 when the pilot shows no variance). The
 pilot can miss rare large cascades of a user, which makes sd_v, and so the peer cost, too
-small: again in the peers' favour. No minimum R is imposed on the peers (the package's own Monte Carlo
-uses at least 100) and the pilot is not charged to them, so the peer cost is a lower bound:
-it favours the peers.
+small: again in the peers' favour. No minimum R is imposed on the peers (the package's own
+Monte Carlo uses at least 100) and the pilot is not charged to them, so the peer cost is a
+lower bound: it favours the peers.
 
 Extrapolation from a sample of seeds
 ------------------------------------
@@ -268,7 +268,8 @@ def one_size(n: int, args) -> tuple[list[dict], list[dict]]:
 
     rows = [{
         "n": n, "m": len(edges), "method": "influence_graph RIS (min_spread=10, 5%)",
-        "seconds": round(ris_seconds, 3), "cpu_seconds": round(t.cpu, 3), "extrapolated": False, "seconds_se": 0.0,
+        "seconds": round(ris_seconds, 3), "cpu_seconds": round(t.cpu, 3), "extrapolated": False,
+        "seconds_se": 0.0,
         "ratio_to_ris": 1.0, "seeds_sampled": n, "mean_runs_needed": None,
         "rr_sets": int(res.n_samples), "target_met": bool(res.target_met), **ctx,
     }]

@@ -275,7 +275,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
                              "sizes": " ".join(str(n) for n in ns)})
     print_table(rows, "expected_spread, RIS, all users (a)", [
         "n", "model", "target", "seconds", "cpu_seconds", "rr_sets", "rr_sets_per_s_per_thread",
-        "rr_sets_per_cpu_s", "edge_visits_per_s", "target_met", "users_spread_ge_10", "peak_rss_mib",
+        "rr_sets_per_cpu_s", "edge_visits_per_s", "target_met", "users_spread_ge_10",
+        "peak_rss_mib",
         "rss_increase_mib", "n_jobs", "loadavg_1m", "time_utc",
     ])
     write_results(rows, NAME, out=args.out, quick=args.quick)

@@ -173,7 +173,8 @@ TABLES = {
                    "peak_rss_mib", "table_bytes_per_edge", "csr_edge_bytes_per_edge",
                    "csr_bytes_per_edge_all_in", "spread_rss_bytes_per_edge", "loadavg_1m",
                    "time_utc"],
-    "coverage_summary.csv": ["graph", "estimator", "interval", "R", "R_used_median", "users_checked",
+    "coverage_summary.csv": ["graph", "estimator", "interval", "R", "R_used_median",
+                             "users_checked",
                              "coverage_median", "coverage_min", "coverage_max",
                              "share_in_band", "max_one_sided_miss", "loadavg_1m"],
 }
