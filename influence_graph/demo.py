@@ -136,7 +136,8 @@ def run_demo(out: str | Path = "demo-report", *, n_users: int = 2000, seed: int 
                 "rank_rank": (plots.rank_rank(table, "actions", "spread"),
                               "Activity rank vs expected-spread rank (log axes); each dot is a user."),
                 "heatmap": (plots.correlation_heatmap(cmp), "Spearman correlations with 95% bootstrap intervals."),
-                "overlap": (plots.overlap_curve(cmp), "Top-k overlap (Jaccard) between metrics as k grows."),
+                "overlap": (plots.overlap_curve(cmp, reference="true_spread"),
+                            "Top-k overlap (Jaccard) of each metric with the planted true spread as k grows."),
                 "spread": (plots.spread_intervals(table, top=30), "Top 30 users by expected spread, 95% intervals."),
                 "loud_quiet": (plots.activity_vs_spread(table), "Activity vs expected spread; loud and quiet highlighted."),
             }

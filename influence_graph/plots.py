@@ -20,13 +20,13 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
 from matplotlib.figure import Figure
 
-from ._validation import bad_param, check_columns, check_int
+from ._validation import bad_param, check_choice, check_columns, check_int
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -208,13 +208,20 @@ def correlation_heatmap(
 
 
 def overlap_curve(
-    comparison: "MetricComparison", *, n_points: int = 40, ax: "Axes | None" = None
+    comparison: "MetricComparison",
+    *,
+    reference: str | None = None,
+    n_points: int = 40,
+    ax: "Axes | None" = None,
 ) -> Figure:
     """Top-k Jaccard overlap of each metric pair as k grows (log-spaced k).
 
     Parameters
     ----------
     comparison : MetricComparison
+    reference : str, optional
+        Draw only the pairs that include this metric (one line per other metric), which
+        keeps the figure readable when many metrics are compared.
     n_points : int
         Number of k values between 1 and the number of users.
     ax : matplotlib.axes.Axes, optional
@@ -233,15 +240,22 @@ def overlap_curve(
     >>> fig = overlap_curve(compare_metrics(t, k=2, n_boot=0))
     >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     ['x vs y', 'x vs z', 'y vs z']
+    >>> fig = overlap_curve(compare_metrics(t, k=2, n_boot=0), reference="z")
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['x vs z', 'y vs z']
     """
     from .compare import _prefix_overlaps
 
     n_points = int(check_int("n_points", n_points, low=2))  # type: ignore[arg-type]
+    if reference is not None:
+        check_choice("reference", reference, tuple(comparison.metrics))
     data = comparison.data
     users = data["user"].to_numpy()
     fig, ax = _axes(ax, (6.0, 4.0))
     for row in comparison.correlations.iter_rows(named=True):
         a, b = row["metric_a"], row["metric_b"]
+        if reference is not None and reference not in (a, b):
+            continue
         va = data[a].cast(pl.Float64).fill_null(float("nan")).to_numpy()
         vb = data[b].cast(pl.Float64).fill_null(float("nan")).to_numpy()
         ok = ~(np.isnan(va) | np.isnan(vb))

@@ -3,7 +3,7 @@
 
     python3 scripts/dev.py demo   # influence-graph demo on the synthetic world -> demo-report/
     python3 scripts/dev.py test   # the whole test suite (doctests, notebooks, real data if present)
-    python3 scripts/dev.py docs   # mkdocs build --strict -> site/
+    python3 scripts/dev.py docs   # mkdocs build --strict + offline check -> site/
 
 It installs uv with pip when missing, creates .venv from the committed uv.lock
 (never downloading a Python: UV_PYTHON_DOWNLOADS=never) and runs the command in it.
@@ -52,8 +52,8 @@ def main(argv: list[str]) -> int:
         args = [*run, "influence-graph", "demo", *(rest or ["--out", "demo-report"])]
     elif cmd == "test":
         args = [*run, "pytest", *rest]
-    else:
-        args = [*run, "mkdocs", "build", "--strict", *rest]
+    else:  # strict build, then a check that the site loads nothing from another host
+        args = [*run, "bash", "scripts/build_docs.sh", *rest]
     return subprocess.run(args, cwd=ROOT, env=env).returncode
 
 
