@@ -37,11 +37,12 @@ def test_n_jobs_bit_identical(wc_frame, estimator):
             assert np.array_equal(arr, first[col]), col
 
 
-def test_dask_local_cluster_bit_identical(wc_frame):
+@pytest.mark.parametrize("processes", [False, True], ids=["threads", "processes"])
+def test_dask_local_cluster_bit_identical(wc_frame, processes):
     distributed = pytest.importorskip("distributed")
     kw = dict(seed=123, top_k=10, rel_error=0.1)
     local = ig.expected_spread(wc_frame, n_jobs=1, **kw)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=processes,
                                   dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
         assert is_dask_client(client)
