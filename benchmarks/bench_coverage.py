@@ -87,17 +87,18 @@ def graphs(seed: int) -> dict[str, tuple[pl.DataFrame, list[str]]]:
 
 
 def min_samples(estimator: str, override: int | None) -> int:
-    """The smallest R worth testing: Monte Carlo's floor ``MIN_REPS`` (100 cascades per
-    user); for RIS one sampling block (``BLOCK_SIZE`` RR sets, shared by all users)."""
+    """The estimator's enforced minimum: Monte Carlo's floor ``MIN_REPS`` (1000 cascades
+    per user); for RIS ``MIN_RR_SETS`` (the first round, 32,768 RR sets shared by all
+    users). A run stops below them only with an explicit smaller ``max_samples``."""
     if override:
         return override
     if estimator == "monte_carlo":
         from influence_graph.diffusion.monte_carlo import MIN_REPS
 
         return int(MIN_REPS)
-    from influence_graph.diffusion.ris import BLOCK_SIZE
+    from influence_graph.diffusion.ris import MIN_RR_SETS
 
-    return int(BLOCK_SIZE)
+    return int(MIN_RR_SETS)
 
 
 def one_cell(table, users, exact: np.ndarray, estimator: str, R: int, reps: int,

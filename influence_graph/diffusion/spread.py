@@ -270,8 +270,16 @@ def expected_spread(
     are expanded with geometric skipping (Guo et al. 2020); others flip one coin per
     in-edge.
 
-    **Monte Carlo** uses at least 100 cascades per user and Student-t intervals
-    (lower end clipped at 1); **exact** enumerates all live-edge worlds.
+    **Minimum samples.** RIS stops no earlier than 32,768 RR sets (the first round,
+    ``ris.MIN_RR_SETS``), Monte Carlo no earlier than 1000 cascades per user
+    (``monte_carlo.MIN_REPS``), unless ``max_samples`` is smaller. Both are set so the
+    95 % intervals land in the coverage band of 1000 replicates on the test graphs at
+    the minimum (docs/benchmarks.md). A RIS user's interval is near nominal once its
+    expected count θ·(σ(v) − 1)/n is ≳ 8; ``provenance["run"]["users_below_min_count"]``
+    counts the users below it.
+
+    **Monte Carlo** uses Student-t intervals (lower end clipped at 1); **exact**
+    enumerates all live-edge worlds.
 
     **Seeding and reproducibility.** Users are sorted as strings and edges by
     (source, target) code before any draw, so shuffled rows give bit-identical

@@ -6,8 +6,9 @@ from diffusion_graphs import SMALL_GRAPHS, table
 from scipy import stats
 
 from influence_graph.diffusion import to_probability_graph
-from influence_graph.diffusion.monte_carlo import mc_estimate
-from influence_graph.diffusion.ris import ris_estimate
+from influence_graph.diffusion.intervals import jeffreys, t_interval, wilson
+from influence_graph.diffusion.monte_carlo import MIN_REPS, mc_estimate
+from influence_graph.diffusion.ris import MIN_EXPECTED_COUNT, MIN_RR_SETS, ris_estimate
 
 
 def band(reps: int, nominal: float = 0.95, alpha: float = 0.001) -> tuple[float, float]:
@@ -40,10 +41,18 @@ def _small_sigma():
     return g, int(g.codes(["v"])[0]), 1.5
 
 
+def _bernoulli_cascade():
+    # the cascade from v has size 1 or 2 (p = .1): the hardest case for a t interval
+    g = to_probability_graph(table([("v", "w", 0.1)]), users=["x", "y"])
+    return g, int(g.codes(["v"])[0]), 1.1
+
+
+# every case runs at the estimator's enforced minimum sample size
 CASES = {
-    "ris_dag": (ris_estimate, _dag, {"max_samples": 2000}),
-    "ris_small_sigma": (ris_estimate, _small_sigma, {"max_samples": 2000}),
-    "mc_dag_min_R": (mc_estimate, _dag, {"max_samples": 100}),
+    "ris_dag": (ris_estimate, _dag, {"max_samples": MIN_RR_SETS}),
+    "ris_small_sigma": (ris_estimate, _small_sigma, {"max_samples": MIN_RR_SETS}),
+    "mc_dag_min_R": (mc_estimate, _dag, {"max_samples": MIN_REPS}),
+    "mc_bernoulli_min_R": (mc_estimate, _bernoulli_cascade, {"max_samples": MIN_REPS}),
 }
 
 
@@ -104,3 +113,49 @@ def test_exact_binomial_coverage_wilson_vs_wald_negative_control():
     wald_cov = float((pmf * ((qh - half <= q) & (q <= qh + half))).sum())
     assert wilson_cov >= 0.94
     assert wald_cov <= 0.90
+
+
+def _count_coverage(interval, theta, q):
+    """Exact coverage of a binomial interval on q: the sum of Binomial(theta, q) over the
+    counts whose interval contains q (no simulation noise)."""
+    lam = theta * q
+    c = np.arange(0, int(lam + 12 * np.sqrt(lam + 1) + 20))
+    lo, hi = interval(c, theta, 0.95)
+    return float(stats.binom.pmf(c, theta, q)[(lo <= q) & (q <= hi)].sum())
+
+
+@pytest.mark.parametrize("interval", [wilson, jeffreys], ids=["wilson", "jeffreys"])
+def test_ris_exact_coverage_at_minimum_theta(interval):
+    # The RIS count is exactly Binomial(theta, q'), so the coverage of its interval at the
+    # enforced minimum theta is a finite sum. From an expected count of MIN_EXPECTED_COUNT
+    # on, it stays near nominal (ris.MIN_RR_SETS documents the ranges) ...
+    lams = np.exp(np.linspace(np.log(MIN_EXPECTED_COUNT), np.log(300), 60))
+    cov = [_count_coverage(interval, MIN_RR_SETS, lam / MIN_RR_SETS) for lam in lams]
+    assert 0.92 <= min(cov) and max(cov) <= 0.966, (min(cov), max(cov))
+    # ... and the users of the benchmark's small-sigma graph (n = 1000, outward .26-1.03),
+    # outside the band at one block of 4096 RR sets, are inside it at the minimum.
+    for outward in (0.26, 0.48, 0.72, 0.9, 1.0325):
+        at_min = _count_coverage(interval, MIN_RR_SETS, outward / 1000)
+        assert 0.94 <= at_min <= 0.965, (outward, at_min)
+    one_block = [_count_coverage(interval, 4096, o / 1000) for o in (0.26, 0.48, 0.72)]
+    assert max(one_block) > 0.968 or min(one_block) < 0.932
+
+
+def _bernoulli_t_coverage(reps, p):
+    # a cascade of size 1 + Bernoulli(p): the t interval on k successes of R, exactly
+    k = np.arange(reps + 1)
+    mean = 1 + k / reps
+    sd = np.sqrt(np.maximum(k - k * (k / reps), 0) / (reps - 1))
+    _, lo, hi = t_interval(mean, sd, reps, 0.95)
+    inside = (np.maximum(lo, 1.0) <= 1 + p) & (1 + p <= hi)
+    return float(stats.binom.pmf(k, reps, p)[inside].sum())
+
+
+def test_mc_exact_coverage_of_two_valued_cascades_at_minimum_r():
+    # Why MIN_REPS is 1000: a user whose cascade has two sizes gets a Wald interval on a
+    # binomial count; at R = 100 it under-covers (0.932 at p = .1, 0.878 at p = .05),
+    # at R = MIN_REPS it is within [0.934, 0.954] for p in [.03, .97].
+    assert _bernoulli_t_coverage(100, 0.05) < 0.9
+    assert _bernoulli_t_coverage(100, 0.1) < 0.935
+    cov = [_bernoulli_t_coverage(MIN_REPS, p) for p in np.linspace(0.03, 0.97, 48)]
+    assert 0.934 <= min(cov) and max(cov) <= 0.955, (min(cov), max(cov))
