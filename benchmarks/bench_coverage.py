@@ -19,7 +19,10 @@ Graphs (every one has at most 16 uncertain edges, so the exact oracle applies):
 Intervals scored: RIS with Wilson (default) and Jeffreys, Monte Carlo with Student t, and —
 as the S3 negative control, from the same RIS replicates — Wald ``spread ± z·se``. Users whose
 interval is degenerate in every replicate (spread exactly 1, no uncertain out-edge) are
-listed but kept out of the band verdict. With many users per cell, a few cells outside the
+listed but kept out of the band verdict. For RIS the count is exactly Binomial(θ, q′) with
+q′ = (σ − 1)/n, so each RIS row also carries ``coverage_exact``: the interval's true
+coverage at that θ, a finite sum over the counts (no simulation noise); it tells a
+replicate-noise miss from a real one. With many users per cell, a few cells outside the
 99 % band are expected by chance alone (about 1 in 100). Output: one row per (graph, estimator,
 R, interval, user) with a random spread in ``coverage.csv`` and one per (graph, estimator,
 interval, R) in ``coverage_summary.csv``.
@@ -101,6 +104,29 @@ def min_samples(estimator: str, override: int | None) -> int:
     return int(MIN_RR_SETS)
 
 
+def exact_count_coverage(kind: str, theta: int, q: np.ndarray) -> np.ndarray:
+    """True coverage of the RIS interval ``kind`` (wilson, jeffreys or wald) for counts
+    ``c ~ Binomial(theta, q)``: the probability of the counts whose interval holds ``q``."""
+    from scipy import stats
+
+    from influence_graph.diffusion.intervals import jeffreys, wilson, z_value
+
+    def wald(c, t, conf):
+        qh = c / t
+        half = z_value(conf) * np.sqrt(qh * (1 - qh) / t)
+        return qh - half, qh + half
+
+    f = {"wilson": wilson, "jeffreys": jeffreys, "wald": wald}[kind]
+    out = np.empty(len(q))
+    for i, qi in enumerate(np.asarray(q, float)):
+        lam = theta * qi
+        c = np.arange(max(0, int(lam - 15 * np.sqrt(lam + 1) - 20)),
+                      min(theta, int(lam + 15 * np.sqrt(lam + 1) + 20)) + 1)
+        lo, hi = f(c, theta, 0.95)
+        out[i] = stats.binom.pmf(c, theta, qi)[(lo <= qi) & (qi <= hi)].sum()
+    return out
+
+
 def one_cell(table, users, exact: np.ndarray, estimator: str, R: int, reps: int,
              seed0: int) -> tuple[dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]],
                                   np.ndarray, list[int]]:
@@ -173,6 +199,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
                 sigma_over_n = exact / len(users)
                 live = ~deg
                 for kind, (cov, lo, hi) in by_kind.items():
+                    cov_x = (exact_count_coverage(kind, R, (exact - 1.0) / len(users))
+                             if est != "monte_carlo" else np.full(len(users), np.nan))
                     for k, u in enumerate(users):
                         if deg[k]:  # exact users (spread 1, zero width): counted in summary
                             continue
@@ -180,7 +208,10 @@ def main(argv: list[str] | None = None) -> list[dict]:
                             "graph": gname, "estimator": est, "interval": kind, "R": R,
                             "user": u, "exact_spread": round(float(exact[k]), 6),
                             "sigma_over_n": round(float(sigma_over_n[k]), 5),
-                            "coverage": float(cov[k]), "miss_low": float(lo[k]),
+                            "coverage": float(cov[k]),
+                            "coverage_exact": None if np.isnan(cov_x[k])
+                            else round(float(cov_x[k]), 4),
+                            "miss_low": float(lo[k]),
                             "miss_high": float(hi[k]), "degenerate": bool(deg[k]),
                             "in_band": bool(BAND[0] <= cov[k] <= BAND[1]),
                             "one_sided_ok": bool(lo[k] <= ONE_SIDED_MAX
@@ -201,6 +232,10 @@ def main(argv: list[str] | None = None) -> list[dict]:
                         "coverage_pooled": round(float(c.mean()), 4) if ok else None,
                         "share_in_band": round(float(((c >= BAND[0]) & (c <= BAND[1])).mean()),
                                                3) if ok else None,
+                        "coverage_exact_min": round(float(cov_x[live].min()), 4)
+                        if ok and est != "monte_carlo" else None,
+                        "coverage_exact_max": round(float(cov_x[live].max()), 4)
+                        if ok and est != "monte_carlo" else None,
                         "max_one_sided_miss": round(float(max(lo[live].max(),
                                                               hi[live].max())), 4)
                         if ok else None,
