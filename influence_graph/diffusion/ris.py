@@ -98,7 +98,8 @@ class _RRShared:
     skip_min: int = kn.SKIP_MIN_DEGREE
 
 
-def _rr_task(shared: _RRShared, seeds: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _rr_task(shared: _RRShared, seeds: np.ndarray,
+             sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     n = shared.in_indptr.shape[0] - 1
     sc = np.zeros((n, 2), np.int64)
     stats = np.zeros(2, np.int64)
@@ -114,8 +115,11 @@ def _rr_task(shared: _RRShared, seeds: np.ndarray, sizes: np.ndarray) -> tuple[n
 
 
 def _next_round(done: int, rel_reached: float, rel_error: float) -> int:
-    """Units (blocks or cascades) to add: the predicted total (relative width ∝ 1/√θ,
-    plus 5 %) minus what is done, at least a quarter more and at most 8× in all."""
+    """Units (blocks or cascades) to add in the next round.
+
+    The predicted total (relative width ∝ 1/√θ, plus 5 %) minus what is done, at least a
+    quarter more and at most 8× in all.
+    """
     if not math.isfinite(rel_reached):
         return done * (2**_MAX_JUMP_LOG2 - 1)
     need = math.ceil(done * (rel_reached / rel_error) ** 2 * 1.05)

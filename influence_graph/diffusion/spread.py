@@ -148,7 +148,7 @@ def expected_spread(
     interval: Literal["wilson", "jeffreys"] = "wilson",
     relative_to: Literal["spread", "outward"] = "spread",
 ) -> SpreadResult:
-    r"""Expected spread σ(v) of every user, with standard errors and confidence intervals.
+    r"""Estimate the expected spread σ(v) of every user, with standard errors and intervals.
 
     σ(v) is the expected number of users a piece of content starting at ``v`` reaches
     under the independent cascade (IC) or weighted linear threshold (LT) model, ``v``
@@ -263,8 +263,9 @@ def expected_spread(
     **Stopping rule.** Sampling runs in rounds of blocks of 4096 RR sets; after each
     round the target users (see ``top_k``/``min_spread``) are checked; θ then grows to
     the value the current precision predicts (relative width ∝ 1/√θ, plus 5 %; at
-    least +25 %, at most 8×) until the target is met or a budget stops the run. The result then says so
-    (``target_met=False`` and ``stop_reason``) and reports the precision reached.
+    least +25 %, at most 8×) until the target is met or a budget stops the run. The
+    result then says so (``target_met=False`` and ``stop_reason``) and reports the
+    precision reached.
     Users without an out-edge of positive p are exact (spread 1, se 0) and never
     targets. Under IC, users whose in-edges share one p (constant p, weighted cascade)
     are expanded with geometric skipping (Guo et al. 2020); others flip one coin per
@@ -382,7 +383,8 @@ def expected_spread(
     }
     return SpreadResult(
         table=table, model=model, estimator=estimator, n_samples=int(est.n_samples),
-        confidence=float(confidence), target=describe_target(top_k, min_spread, rel_error, relative_to),
+        confidence=float(confidence),
+        target=describe_target(top_k, min_spread, rel_error, relative_to),
         target_met=bool(est.target_met), rel_error_reached=float(est.rel_error_reached),
         seconds=seconds, stop_reason=est.stop_reason, provenance=provenance,
     )
