@@ -129,7 +129,6 @@ def test_channel_ablation_platforms_and_errors():
 
 
 @pytest.mark.realdata
-@pytest.mark.slow
 def test_higgs_channel_ablation_all_users(higgs_dir):
     import influence_graph as ig
 

@@ -216,7 +216,6 @@ def test_synthetic_spread_beats_activity_on_cascade_size():
 
 
 @pytest.mark.realdata
-@pytest.mark.slow
 def test_higgs_split_before_the_announcement(higgs_dir):
     import influence_graph as ig
 
