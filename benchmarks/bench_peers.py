@@ -24,7 +24,7 @@ with ``mu_v`` and ``sd_v`` the mean and standard deviation of v's cascade size, 
 pilot of ``--pilot-runs`` (1000) cynetdiff runs (R_v = 1 when the pilot shows no variance). The
 pilot can miss rare large cascades of a user, which makes sd_v, and so the peer cost, too
 small: again in the peers' favour. No minimum R is imposed on the peers (the package's own
-Monte Carlo uses at least 100) and the pilot is not charged to them, so the peer cost is a
+Monte Carlo uses at least 1000) and the pilot is not charged to them, so the peer cost is a
 lower bound: it favours the peers.
 
 Extrapolation from a sample of seeds

@@ -11,4 +11,6 @@ __version__ = "0.1.0"
 # 2026.11.2: influence() and channel_ablation() learn spread's probabilities with
 # pooling="auto" (source pooling when the log has posts) on the follower graph when
 # the data have follows and posts (docs/observed-influence.md).
-model_version = "2026.11.2"
+# 2026.11.3: Monte Carlo enforces at least R = 1000 cascades per user (was 100), so its
+# intervals cover at the minimum (docs/benchmarks.md, coverage); RIS numbers unchanged.
+model_version = "2026.11.3"
