@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["RELATIVE_TO", "relative_half_width", "target_mask", "describe_target"]
+__all__ = ["RELATIVE_TO", "relative_half_width", "target_mask", "precision_reached", "describe_target"]
 
 
 RELATIVE_TO = ("spread", "outward")
@@ -65,6 +65,17 @@ def target_mask(
     order = np.argsort(-spread[idx], kind="stable")[:top_k]
     mask[idx[order]] = True
     return mask
+
+
+def precision_reached(
+    spread: np.ndarray, lo: np.ndarray, hi: np.ndarray, candidates: np.ndarray,
+    top_k: int | None, min_spread: float | None, relative_to: str = "spread",
+) -> tuple[int, float]:
+    """One round's check, shared by the estimators: (number of target users, worst
+    relative half-width among them; 0 when there is no target user)."""
+    tmask = target_mask(spread, hi, candidates, top_k, min_spread)
+    rel = relative_half_width(spread[tmask], lo[tmask], hi[tmask], relative_to)
+    return int(tmask.sum()), float(rel.max()) if rel.size else 0.0
 
 
 def describe_target(

@@ -35,7 +35,7 @@ from .._rng import SeedLike, as_seed_sequence, task_seeds
 from ..parallel import TaskRunner
 from . import _kernels as kn
 from ._csr import ProbabilityGraph
-from ._stopping import relative_half_width, target_mask
+from ._stopping import precision_reached
 from .intervals import t_interval
 from .ris import Estimate, _next_round
 
@@ -146,12 +146,12 @@ def mc_estimate(
                 mean, sd = _moments(sums, sumsq, R)
                 se, lo, hi = t_interval(mean, sd, R, confidence)
                 lo = np.maximum(lo, 1.0)
-                tmask = target_mask(mean, hi, cand, top_k, min_spread)
-                rel = relative_half_width(mean[tmask], lo[tmask], hi[tmask], relative_to)
-                rel_reached = float(rel.max()) if rel.size else 0.0
+                n_targets, rel_reached = precision_reached(
+                    mean, lo, hi, cand, top_k, min_spread, relative_to
+                )
                 met = rel_reached <= rel_error
                 if progress:
-                    print(f"[monte_carlo] round {rounds}: R={R:,} targets={int(tmask.sum())} "
+                    print(f"[monte_carlo] round {rounds}: R={R:,} targets={n_targets} "
                           f"rel_error={rel_reached:.4g} ({time.perf_counter() - t0:.2f}s)",
                           file=sys.stderr)
                 if met:

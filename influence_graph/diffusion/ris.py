@@ -46,7 +46,7 @@ from .._rng import SeedLike, as_seed_sequence, task_seeds
 from ..parallel import TaskRunner
 from . import _kernels as kn
 from ._csr import ProbabilityGraph
-from ._stopping import relative_half_width, target_mask
+from ._stopping import precision_reached
 from .intervals import jeffreys, wilson
 
 __all__ = ["BLOCK_SIZE", "FIRST_BLOCKS", "MIN_RR_SETS", "MIN_EXPECTED_COUNT",
@@ -222,12 +222,12 @@ def ris_estimate(
             blocks += done_blocks
             rounds += 1
             spread, se, lo, hi = rr_intervals(counts, theta, n, confidence, interval)
-            tmask = target_mask(spread, hi, cand, top_k, min_spread)
-            rel = relative_half_width(spread[tmask], lo[tmask], hi[tmask], relative_to)
-            rel_reached = float(rel.max()) if rel.size else 0.0
+            n_targets, rel_reached = precision_reached(
+                spread, lo, hi, cand, top_k, min_spread, relative_to
+            )
             met = rel_reached <= rel_error
             if progress:
-                print(f"[ris] round {rounds}: theta={theta:,} targets={int(tmask.sum())} "
+                print(f"[ris] round {rounds}: theta={theta:,} targets={n_targets} "
                       f"rel_error={rel_reached:.4g} ({time.perf_counter() - t0:.2f}s)",
                       file=sys.stderr)
             if met:
