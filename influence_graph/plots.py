@@ -73,12 +73,6 @@ def _axes(ax: "Axes | None", figsize: tuple[float, float]) -> tuple[Figure, "Axe
     return fig, fig.add_subplot()
 
 
-def _desc_min_rank(values: np.ndarray) -> np.ndarray:
-    from scipy.stats import rankdata
-
-    return rankdata(-values, method="min")
-
-
 def rank_rank(
     table: pl.DataFrame, a: str, b: str, *, highlight: Sequence[str] = (), ax: "Axes | None" = None
 ) -> Figure:
@@ -114,8 +108,10 @@ def rank_rank(
     sub = table.select("user", pl.col(a).cast(pl.Float64), pl.col(b).cast(pl.Float64))
     sub = sub.with_columns(pl.col(a, b).fill_nan(None)).drop_nulls()
     dropped = table.height - sub.height
-    ra = _desc_min_rank(sub[a].to_numpy())
-    rb = _desc_min_rank(sub[b].to_numpy())
+    from .compare import _min_rank_desc
+
+    ra = _min_rank_desc(sub[a].to_numpy())
+    rb = _min_rank_desc(sub[b].to_numpy())
     fig, ax = _axes(ax, (5.0, 5.0))
     ax.scatter(ra, rb, s=6, alpha=0.4, color="#555555", linewidths=0, rasterized=sub.height > 5000)
     n = max(sub.height, 1)
