@@ -43,7 +43,7 @@ def test_dask_local_cluster_bit_identical(wc_frame, processes):
     kw = dict(seed=123, top_k=10, rel_error=0.1)
     local = ig.expected_spread(wc_frame, n_jobs=1, **kw)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=processes,
-                                  dashboard_address=None) as cluster, \
+                                  dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as client:
         assert is_dask_client(client)
         remote = ig.expected_spread(wc_frame, executor=client, **kw)
