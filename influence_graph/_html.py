@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import html as _html
-import io
 from collections.abc import Sequence
 
 import polars as pl
@@ -42,11 +41,9 @@ def escape(text: object) -> str:
     return _html.escape(str(text))
 
 
-def figure_html(fig, caption: str = "", *, dpi: int = 110) -> str:  # noqa: ANN001 - matplotlib Figure
-    """Render a matplotlib Figure as an embedded PNG ``<figure>``."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
+def figure_html(png: bytes, caption: str = "") -> str:
+    """An embedded PNG ``<figure>`` (``png``: the image bytes, e.g. from ``plots.png_bytes``)."""
+    data = base64.b64encode(png).decode("ascii")
     cap = f"<figcaption>{escape(caption)}</figcaption>" if caption else ""
     return f'<figure><img alt="{escape(caption)}" src="data:image/png;base64,{data}">{cap}</figure>'
 

@@ -141,8 +141,10 @@ def run_demo(out: str | Path = "demo-report", *, n_users: int = 2000, seed: int 
                 "spread": (plots.spread_intervals(table, top=30), "Top 30 users by expected spread, 95% intervals."),
                 "loud_quiet": (plots.activity_vs_spread(table), "Activity vs expected spread; loud and quiet highlighted."),
             }
-            for name, (fig, _) in figs.items():
-                fig.savefig(out / "figures" / f"{name}.png", dpi=110, bbox_inches="tight")
+            pngs = {}
+            for name, (fig, caption) in figs.items():
+                pngs[name] = (plots.png_bytes(fig, dpi=110, tight=True), caption)
+                (out / "figures" / f"{name}.png").write_bytes(pngs[name][0])
             table.write_csv(out / "users.csv")
             table.write_parquet(out / "users.parquet")
             cmp.correlations.write_csv(out / "correlations.csv")
@@ -163,11 +165,11 @@ def run_demo(out: str | Path = "demo-report", *, n_users: int = 2000, seed: int 
             }
             (out / "provenance.json").write_text(json.dumps(provenance, indent=2, default=str))
             index = out / "index.html"
-            index.write_text(_render(table, cmp, recovery, figs, provenance), encoding="utf-8")
+            index.write_text(_render(table, cmp, recovery, pngs, provenance), encoding="utf-8")
     return index
 
 
-def _render(table: pl.DataFrame, cmp: Any, recovery: pl.DataFrame, figs: dict, prov: dict) -> str:
+def _render(table: pl.DataFrame, cmp: Any, recovery: pl.DataFrame, pngs: dict, prov: dict) -> str:
     top = (
         table.sort("spread", descending=True)
         .head(15)
@@ -185,7 +187,7 @@ def _render(table: pl.DataFrame, cmp: Any, recovery: pl.DataFrame, figs: dict, p
         (pl.col("flag") == "loud").sum().alias("flagged_loud"),
         (pl.col("flag") == "quiet").sum().alias("flagged_quiet"),
     ).sort("archetype")
-    f = {k: _html.figure_html(fig, cap) for k, (fig, cap) in figs.items()}
+    f = {k: _html.figure_html(png, cap) for k, (png, cap) in pngs.items()}
     e = _html.escape
     return _html.page(
         "influence_graph demo: activity vs influence",

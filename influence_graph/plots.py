@@ -40,10 +40,24 @@ __all__ = [
     "spread_intervals",
     "activity_vs_spread",
     "NotebookFigure",
+    "png_bytes",
 ]
 
 _FLAG_COLOURS = {"loud": "#d62728", "quiet": "#1f77b4"}
 _OTHER_COLOURS = ["#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2"]
+
+
+def png_bytes(fig: Figure, *, dpi: int = 100, tight: bool = False) -> bytes:
+    """Render ``fig`` to PNG bytes with Agg (no pyplot, no backend switch).
+
+    Examples
+    --------
+    >>> png_bytes(Figure(figsize=(1, 1)))[:4]
+    b'\\x89PNG'
+    """
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight" if tight else None)
+    return buf.getvalue()
 
 
 class NotebookFigure(Figure):
@@ -61,9 +75,7 @@ class NotebookFigure(Figure):
     """
 
     def _repr_png_(self) -> bytes:
-        buf = io.BytesIO()
-        self.savefig(buf, format="png", dpi=100)
-        return buf.getvalue()
+        return png_bytes(self)
 
 
 def _axes(ax: "Axes | None", figsize: tuple[float, float]) -> tuple[Figure, "Axes"]:

@@ -174,22 +174,6 @@ def counting_order(keys, n, order_in):
 
 
 @njit(cache=True, nogil=True)
-def gather_i32(a, idx):
-    out = np.empty(idx.shape[0], np.int32)
-    for i in range(idx.shape[0]):
-        out[i] = a[idx[i]]
-    return out
-
-
-@njit(cache=True, nogil=True)
-def gather_f64(a, idx):
-    out = np.empty(idx.shape[0], np.float64)
-    for i in range(idx.shape[0]):
-        out[i] = a[idx[i]]
-    return out
-
-
-@njit(cache=True, nogil=True)
 def find_duplicates(indptr, indices):
     """Positions ``j`` (in CSR order) whose neighbour equals the previous one in its row."""
     n = indptr.shape[0] - 1
