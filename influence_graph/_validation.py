@@ -31,6 +31,7 @@ __all__ = [
     "check_int",
     "check_columns",
     "check_probability",
+    "check_dataset",
     "bad_param",
 ]
 
@@ -153,3 +154,22 @@ def check_probability(name: str, value: object) -> float:
     v = check_number(name, value, low=0.0, high=1.0)
     assert v is not None
     return v
+
+
+def check_dataset(name: str, value: object) -> None:
+    """Raise ``TypeError`` unless ``value`` is a :class:`~influence_graph.Dataset`.
+
+    Examples
+    --------
+    >>> check_dataset("ds", "events.csv")
+    Traceback (most recent call last):
+    ...
+    TypeError: The 'ds' parameter must be an influence_graph Dataset (from ig.load_dataset or ig.datasets.*); got str 'events.csv'
+    """
+    from .dataset import Dataset
+
+    if not isinstance(value, Dataset):
+        raise TypeError(
+            f"The {name!r} parameter must be an influence_graph Dataset (from ig.load_dataset "
+            f"or ig.datasets.*); got {type(value).__name__} {value!r:.60}"
+        )

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from ._validation import check_dataset
+
 if TYPE_CHECKING:  # pragma: no cover
     from .dataset import Dataset
 
@@ -97,6 +99,7 @@ def activity(ds: "Dataset") -> pl.DataFrame:
     >>> act.select("user", "actions", "active_days", "followers", "following").rows()
     [('a', 2, 2, 2, 0), ('b', 1, 1, 0, 1), ('c', 0, 0, 0, 1)]
     """
+    check_dataset("ds", ds)
     users = ds.users.select(pl.col("user").cast(pl.String))
     ev = ds.events
     action = pl.col("action").cast(pl.String)

@@ -57,7 +57,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from ._validation import bad_param, check_choice
+from ._validation import bad_param, check_choice, check_dataset
 from .dataset import Dataset
 
 __all__ = ["cascades", "CascadeResult", "CASCADE_USER_COLUMNS", "structural_virality", "tree_stats"]
@@ -271,6 +271,7 @@ def cascades(
     Goel, Anderson, Hofman & Watts (2016), Management Science 62(1).
     Bakshy, Hofman, Mason & Watts (2011), WSDM.
     """
+    check_dataset("ds", ds)
     actions = tuple(actions)
     for a in actions:
         if a not in _ADOPTIONS:

@@ -33,7 +33,7 @@ import polars as pl
 from ._probability_choice import EMPIRICAL_PRIOR_POSTS as EMPIRICAL_PRIOR_POSTS  # re-export
 from ._probability_choice import resolve_pooling, resolve_spread_graph, spread_probabilities
 from ._rng import SeedLike
-from ._validation import bad_param, check_int, check_number
+from ._validation import bad_param, check_dataset, check_int, check_number
 from .dataset import Dataset
 
 __all__ = [
@@ -337,6 +337,7 @@ def channel_ablation(
     ...     pl.col("delta").round(2)).rows()
     [('channel:mention', -0.01), ('channel:retweet', -0.11)]
     """
+    check_dataset("ds", ds)
     from .diffusion.spread import expected_spread
 
     if top_k is not None:

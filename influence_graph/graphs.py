@@ -37,7 +37,7 @@ import igraph as ig
 import numpy as np
 import polars as pl
 
-from ._validation import bad_param, check_choice, check_number
+from ._validation import bad_param, check_choice, check_dataset, check_number
 from .exceptions import InputValidationError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -389,6 +389,7 @@ def build_graphs(ds: "Dataset") -> InteractionGraphs:
     >>> g.counts().select("layer", "events", "self_events", "edges").rows()
     [('quote', 1, 0, 1), ('reply', 2, 1, 1)]
     """
+    check_dataset("ds", ds)
     users = ds.users.select(
         pl.int_range(pl.len(), dtype=pl.Int64).alias("vertex"), pl.col("user").cast(pl.String)
     )

@@ -25,15 +25,15 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from ._rng import SeedLike
-from ._validation import check_choice, check_int, check_number
-from .cascades import CASCADE_USER_COLUMNS, cascades
 from ._probability_choice import (
     POOLINGS,
     resolve_pooling,
     resolve_spread_graph,
     spread_probabilities,
 )
+from ._rng import SeedLike
+from ._validation import check_choice, check_dataset, check_int, check_number
+from .cascades import CASCADE_USER_COLUMNS, cascades
 from .channels import WeightedGraphs, restrict
 from .dataset import Dataset
 from .observed import OBSERVED_COLUMNS, observed_influence
@@ -234,6 +234,7 @@ def influence(
     :data:`influence_graph._version.model_version` 2026.11.2: a score difference
     across model versions is not a change in the user.
     """
+    check_dataset("ds", ds)
     check_choice("graph", graph, _GRAPHS)
     check_choice("probabilities", probabilities, _PROB_METHODS)
     check_choice("pooling", pooling, POOLINGS)

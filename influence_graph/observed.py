@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from ._validation import check_dataset
 from .dataset import Dataset
 
 __all__ = ["observed_influence", "OBSERVED_COLUMNS", "received_counts"]
@@ -186,6 +187,7 @@ def observed_influence(ds: Dataset) -> pl.DataFrame:
     §5): 100 retweets of 10 posts beat 100 of 1,000 (``engagement_per_post``), and 100
     retweeters beat one retweeting 100 times (``unique_engagers``).
     """
+    check_dataset("ds", ds)
     out = received_counts(ds.events, ds.user_ids)
     actions = ds.events["action"].cast(pl.String)
     posts_known = bool((actions == "post").any())

@@ -37,7 +37,7 @@ import polars as pl
 
 from ._probability_choice import POOLINGS, resolve_pooling
 from ._rng import SeedLike, as_generator, as_seed_sequence
-from ._validation import bad_param, check_int, check_number
+from ._validation import bad_param, check_dataset, check_int, check_number
 from .dataset import Dataset
 
 __all__ = [
@@ -419,6 +419,7 @@ def predictive_validity(
     Bakshy, Hofman, Mason & Watts (2011), "Everyone's an influencer: quantifying
     influence on Twitter", WSDM.
     """
+    check_dataset("ds", ds)
     for t in targets:
         if t not in TARGETS:
             raise bad_param("targets", t, "name only " + ", ".join(map(repr, TARGETS)))

@@ -61,3 +61,13 @@ def test_module_imports(path):
     rel = path.relative_to(PKG.parent).with_suffix("")
     name = ".".join(rel.parts).removesuffix(".__init__")
     importlib.import_module(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["build_graphs", "activity", "observed_influence", "cascades", "influence",
+     "channel_ablation", "predictive_validity"],
+)
+def test_dataset_functions_reject_other_inputs(name):
+    with pytest.raises(TypeError, match="must be an influence_graph Dataset"):
+        getattr(ig, name)("events.csv")
