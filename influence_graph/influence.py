@@ -256,16 +256,22 @@ def influence(
             prior=prior,
             pooling=resolve_pooling(d, pooling),
         )
+        from .diffusion._csr import to_probability_graph
+
+        has_edges = probs.height > 0
+        # validated and indexed once, shared by the spectral radius, viral centrality
+        # and the spread estimator
+        probs = to_probability_graph(probs, users=ds.user_ids)
     if viral is None:
         viral = probabilities == "given" or ds.n_users <= VIRAL_AUTO_MAX_USERS
-        if not viral and probs is not None and probs.height:
+        if not viral and probs is not None and has_edges:
             from .structural import spectral_radius
 
-            viral = spectral_radius(probs, users=ds.user_ids) < VIRAL_AUTO_MAX_RADIUS
+            viral = spectral_radius(probs) < VIRAL_AUTO_MAX_RADIUS
     if viral:
         from .structural import viral_centrality
 
-        vc = viral_centrality(probs, users=ds.user_ids, tol=vc_tol).select(
+        vc = viral_centrality(probs, tol=vc_tol).select(
             "user", "viral_centrality", "vc_converged"
         )
         out = out.join(vc, on="user", how="left")
@@ -278,7 +284,6 @@ def influence(
 
         res = expected_spread(
             probs,
-            users=ds.user_ids,
             model=model,
             rel_error=rel_error,
             confidence=confidence,

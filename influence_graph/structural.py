@@ -357,7 +357,7 @@ def spectral_radius(
 
     Parameters
     ----------
-    probabilities : polars.DataFrame
+    probabilities : polars.DataFrame or ProbabilityGraph
         ``source``, ``target``, ``p`` (validated as in :func:`viral_centrality`).
     users : sequence of str, optional
         Extra users (isolated users do not change the value).
@@ -542,7 +542,7 @@ def viral_centrality(
 
     Parameters
     ----------
-    probabilities : polars.DataFrame
+    probabilities : polars.DataFrame or ProbabilityGraph
         ``source``, ``target``, ``p``: IC transmission probabilities, validated as by
         :func:`influence_graph.expected_spread` (one shared check: p in [0, 1], no NaN,
         no duplicate edge, no self-loop).

@@ -240,15 +240,18 @@ def _raise_duplicates(src: np.ndarray, tgt: np.ndarray, src_s: pl.Series, tgt_s:
 
 
 def to_probability_graph(
-    table: pl.DataFrame, users: pl.Series | Sequence[str] | None = None
+    table: "pl.DataFrame | ProbabilityGraph", users: pl.Series | Sequence[str] | None = None
 ) -> ProbabilityGraph:
     """Validate a probability table and build its :class:`ProbabilityGraph`.
 
     Parameters
     ----------
-    table : polars.DataFrame
+    table : polars.DataFrame or ProbabilityGraph
         Columns ``source`` (String), ``target`` (String), ``p`` (Float64; any numeric
         dtype is cast); other columns are ignored. Content moves source → target.
+        A ProbabilityGraph (already validated) is returned as it is, so callers that
+        run several estimators on one table build it once; ``users`` must then be
+        among its users.
     users : polars.Series or sequence of str, optional
         Users to include even without edges (they get spread 1).
 
@@ -274,6 +277,12 @@ def to_probability_graph(
     ...
     influence_graph.exceptions.InputValidationError: probabilities: record 2, column 'target': 'b' duplicate edge (first at record 1) [rule=DUP_EDGE] ...
     """
+    if isinstance(table, ProbabilityGraph):
+        if users is not None and not pl.Series(list(users), dtype=pl.String).is_in(table.users).all():
+            raise InputValidationError.single(
+                "USER_UNKNOWN", "users are missing from the ProbabilityGraph; rebuild it with them",
+                file=_WHAT, column="users")
+        return table
     if isinstance(table, pl.LazyFrame):
         table = table.collect()
     if not isinstance(table, pl.DataFrame):

@@ -159,10 +159,11 @@ def expected_spread(
 
     Parameters
     ----------
-    probabilities : polars.DataFrame
+    probabilities : polars.DataFrame or ProbabilityGraph
         Columns ``source`` (String), ``target`` (String) and ``p`` (Float64; other
         numeric dtypes are cast); extra columns are ignored. Content moves source →
-        target with probability ``p`` (IC) or weight ``p`` (LT).
+        target with probability ``p`` (IC) or weight ``p`` (LT). A graph already built
+        by :func:`to_probability_graph` is used as it is (no second validation).
     users : polars.Series or sequence of str, optional
         Users to include even if they have no edge (their spread is exactly 1).
     model : {"ic", "lt"}

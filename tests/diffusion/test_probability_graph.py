@@ -167,3 +167,19 @@ def test_self_loops_reported_with_probability_errors():
     with pytest.raises(InputValidationError) as err:
         to_probability_graph(frame)
     assert err.value.counts == {"P_RANGE": 1, "SELF_LOOP": 1}
+
+
+def test_a_built_graph_is_reused_not_rebuilt():
+    import influence_graph as ig
+    from influence_graph.diffusion import to_probability_graph
+    from influence_graph.exceptions import InputValidationError
+
+    table = pl.DataFrame({"source": ["a", "b"], "target": ["b", "c"], "p": [0.5, 0.25]})
+    g = to_probability_graph(table, users=["d"])
+    assert to_probability_graph(g) is g and to_probability_graph(g, users=["a", "d"]) is g
+    with pytest.raises(InputValidationError, match="USER_UNKNOWN"):
+        to_probability_graph(g, users=["zz"])
+    # exact: spread(a) = 1 + 0.5 + 0.5 * 0.25 = 1.625, the same from the table or the graph
+    a = ig.expected_spread(table, users=["d"], estimator="exact").table
+    b = ig.expected_spread(g, estimator="exact").table
+    assert a.equals(b) and a.filter(pl.col("user") == "a")["spread"].item() == 1.625
