@@ -66,8 +66,11 @@ def plot_scaling(results: Path, out: Path) -> Path | None:
     ax.set_title("expected_spread (RIS) on Static_Power_Law(n, 10n, 2.1, 2.5)", fontsize=9)
     ax.legend(fontsize=7)
     ax.grid(True, which="both", lw=0.3, alpha=0.5)
+    return _save(fig, out / "benchmarks_scaling.png")
+
+
+def _save(fig, path: Path) -> Path:
     fig.tight_layout()
-    path = out / "benchmarks_scaling.png"
     fig.savefig(path, dpi=130)
     plt.close(fig)
     return path
@@ -106,11 +109,7 @@ def plot_peers(results: Path, out: Path) -> Path | None:
                  "×: times the RIS run)", fontsize=8)
     ax.legend(fontsize=7, loc="upper left")
     ax.grid(True, axis="y", which="major", lw=0.3, alpha=0.5)
-    fig.tight_layout()
-    path = out / "benchmarks_peers.png"
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+    return _save(fig, out / "benchmarks_peers.png")
 
 
 def plot_coverage(results: Path, out: Path) -> Path | None:
@@ -146,11 +145,7 @@ def plot_coverage(results: Path, out: Path) -> Path | None:
                        fontsize=8)
     fig.suptitle("Interval coverage, 1000 independent replicates (band: 99 % acceptance "
                  "[0.932, 0.968])", fontsize=9)
-    fig.tight_layout()
-    path = out / "benchmarks_coverage.png"
-    fig.savefig(path, dpi=130)
-    plt.close(fig)
-    return path
+    return _save(fig, out / "benchmarks_coverage.png")
 
 
 TABLES = {
