@@ -13,4 +13,7 @@ __version__ = "0.1.0"
 # the data have follows and posts (docs/observed-influence.md).
 # 2026.11.3: Monte Carlo enforces at least R = 1000 cascades per user (was 100), so its
 # intervals cover at the minimum (docs/benchmarks.md, coverage); RIS numbers unchanged.
-model_version = "2026.11.3"
+# 2026.11.4: the IC RR-set sampler draws from a hot-first, packed layout with binomial
+# inversion and a separate root stream (influence_graph/diffusion/_rr_layout.py): the
+# same distribution, different random draws, so RIS numbers move within their intervals.
+model_version = "2026.11.4"

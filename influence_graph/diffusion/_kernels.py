@@ -23,7 +23,9 @@ import numpy as np
 from numba import njit
 
 __all__ = [
-    "SKIP_MIN_DEGREE",
+    "CHUNK",
+    "POS_CAP",
+    "EDGE_STREAM",
     "seed_state",
     "next_u01",
     "rr_ic_counts",
@@ -32,11 +34,6 @@ __all__ = [
     "mc_lt_sums",
     "reach_sizes",
 ]
-
-#: In-degree above which a node with one shared in-edge p uses geometric skipping
-#: (0: always; measured fastest on the 1M-user weighted-cascade graph, where the
-#: random memory accesses, not the logarithms, dominate).
-SKIP_MIN_DEGREE = 0
 
 _U64 = np.uint64
 _INV53 = 1.0 / 9007199254740992.0  # 2**-53
@@ -80,96 +77,171 @@ def next_u01(s):
 
 # ---------------------------------------------------------------------------- RR sets (IC)
 
+#: Users taken from the queue per batch, and live-edge positions gathered before they
+#: are resolved: loads inside a batch do not depend on each other, so the processor
+#: overlaps their cache misses (the sampler is bound by memory latency, not arithmetic).
+CHUNK = 256
+POS_CAP = 4096
+#: XOR-ed into a block's seed for its edge stream; roots come from the seed's own stream.
+EDGE_STREAM = np.uint64(0xD1B54A32D192ED03)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _resolve(in_indices, posb, npos, ubuf, vis, queue, tail):
+    """Add the unvisited in-neighbours at edge positions ``posb[:npos]`` to the queue."""
+    for i in range(npos):
+        ubuf[i] = in_indices[posb[i]]
+    for i in range(npos):
+        u = ubuf[i]
+        if vis[u] == 0:
+            vis[u] = 1
+            queue[tail] = u
+            tail += 1
+    return tail
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _add(j, in_indices, posb, npos, ubuf, vis, queue, tail):
+    if npos == posb.shape[0]:
+        tail = _resolve(in_indices, posb, npos, ubuf, vis, queue, tail)
+        npos = 0
+    posb[npos] = j
+    return npos + 1, tail
+
 
 @njit(cache=True, nogil=True)
-def rr_ic_counts(in_indptr, in_indices, in_p, node_p, seeds, sizes, sc, stats, queue, ep,
-                 skip_min):
+def rr_ic_counts(pack, shift, table, in_indices, in_p, seeds, sizes, counts, vis, queue,
+                 stats):
     """Sample RR sets under IC and count, per user, the RR sets it joins from another root.
 
     Parameters
     ----------
-    in_indptr, in_indices, in_p : in-CSR (int64, int32, float64).
-    node_p : float64 (n, 2) — per node ``[shared p, log(1 - shared p)]``; shared p is
-        the probability all in-edges of the node share, or -1 when they differ.
+    pack, shift, table, in_indices, in_p : the layout of
+        :func:`influence_graph.diffusion._rr_layout.build_layout` (relabelled ids).
     seeds : uint64 blocks — one seed per block; ``sizes`` int64 — RR sets per block.
-    sc : int64 (n, 2) — per user ``[visit stamp, count]``, packed so one cache line
-        serves both; counts (root excluded) are incremented in place. Epoch stamping:
-        a user is in the current RR set iff ``sc[u, 0] == epoch``, so nothing is
-        cleared between sets; ``ep`` int64 1 carries the epoch between calls.
-    stats : int64 2 — in place: [total RR-set size incl. roots, in-edges examined].
+        Block ``b`` draws its roots from the stream of ``seeds[b]`` and everything else
+        from the stream of ``seeds[b] ^ EDGE_STREAM``.
+    counts : int64 n — incremented in place (roots excluded).
+    vis : uint8 n — all zero on entry, left all zero.
     queue : int32 n — workspace.
+    stats : int64 2 — in place: [total RR-set size incl. roots, in-edges examined].
 
-    A node whose in-edges share ``0 < p < 1`` and that has more than ``skip_min``
-    in-edges (default :data:`SKIP_MIN_DEGREE`) is expanded by geometric skipping (SUBSIM):
-    the gap to the next live edge is ``floor(log(U) / log(1 - p))``; other nodes flip
-    one coin per in-edge (cheaper than a logarithm for a few edges).
+    The queue is consumed in batches of up to :data:`CHUNK` users: their packed words
+    are loaded together, each user's live in-edge positions are drawn by its class's
+    sampler (see ``_rr_layout``), and the positions are resolved to users together.
+    The RR set is the same set of users as a one-at-a-time breadth-first search; only
+    the order of the random draws differs.
     """
-    n = in_indptr.shape[0] - 1
-    s = np.empty(4, np.uint64)
-    epoch = ep[0]
+    n = pack.shape[0]
+    ushift = np.uint64(shift)
+    cmask = (np.uint64(1) << ushift) - np.uint64(1)
+    sr = np.empty(4, np.uint64)
+    se = np.empty(4, np.uint64)
+    posb = np.empty(POS_CAP, np.int64)
+    ubuf = np.empty(POS_CAP, np.int32)
+    wb = np.empty(CHUNK, np.uint64)
+    pick = np.empty(16, np.int64)
     tot = 0
     visits = 0
     for b in range(seeds.shape[0]):
-        seed_state(s, seeds[b])
+        seed_state(sr, seeds[b])
+        seed_state(se, seeds[b] ^ EDGE_STREAM)
         for _ in range(sizes[b]):
-            if epoch >= 9223372036854775806:  # pragma: no cover - 2**63 RR sets
-                sc[:, 0] = 0
-                epoch = 0
-            epoch += 1
-            root = np.int32(next_u01(s) * n)
-            sc[root, 0] = epoch
+            root = np.int32(next_u01(sr) * n)
+            vis[root] = 1
             queue[0] = root
             head = 0
             tail = 1
             while head < tail:
-                w = queue[head]
-                head += 1
-                a = in_indptr[w]
-                e = in_indptr[w + 1]
-                if a == e:
-                    continue
-                ps = node_p[w, 0]
-                if ps == 1.0:
-                    visits += e - a
-                    for j in range(a, e):
-                        u = in_indices[j]
-                        if sc[u, 0] != epoch:
-                            sc[u, 0] = epoch
-                            sc[u, 1] += 1
-                            queue[tail] = u
-                            tail += 1
-                elif ps == 0.0:
-                    continue
-                elif ps > 0.0 and e - a > skip_min:
-                    lm = node_p[w, 1]
-                    j = a
-                    while True:
-                        g = math.log(1.0 - next_u01(s)) / lm
-                        if g >= e - j:
-                            break
-                        j += np.int64(g)
-                        visits += 1
-                        u = in_indices[j]
-                        if sc[u, 0] != epoch:
-                            sc[u, 0] = epoch
-                            sc[u, 1] += 1
-                            queue[tail] = u
-                            tail += 1
-                        j += 1
-                else:
-                    visits += e - a
-                    for j in range(a, e):
-                        if next_u01(s) < in_p[j]:
-                            u = in_indices[j]
-                            if sc[u, 0] != epoch:
-                                sc[u, 0] = epoch
-                                sc[u, 1] += 1
-                                queue[tail] = u
-                                tail += 1
+                stop = min(tail, head + CHUNK)
+                nb = stop - head
+                for i in range(nb):
+                    wb[i] = pack[queue[head + i]]
+                head = stop
+                npos = 0
+                for i in range(nb):
+                    pw = wb[i]
+                    c = np.int64(pw & cmask)
+                    a = np.int64(pw >> ushift)
+                    mode = table[c, 8]
+                    if mode == 2.0:  # binomial inversion
+                        x = next_u01(se)
+                        c0 = table[c, 3]
+                        kk = np.int64(x >= c0) + np.int64(x >= table[c, 4])
+                        d = np.int64(table[c, 0])
+                        if kk < 2:  # 0 or 1 live in-edge, branch-free
+                            if npos == POS_CAP:
+                                tail = _resolve(in_indices, posb, npos, ubuf, vis, queue, tail)
+                                npos = 0
+                            posb[npos] = a + min(np.int64((x - c0) * table[c, 5]), d - 1)
+                            npos += kk
+                            visits += kk
+                            continue
+                        pk = table[c, 7]
+                        cum = table[c, 4]
+                        k = 1
+                        r = table[c, 6]
+                        while x >= cum and k < d:
+                            pk *= (d - k) / (k + 1.0) * r
+                            k += 1
+                            cum += pk
+                        visits += k
+                        if k <= 16:  # k distinct positions by rejection
+                            cc = 0
+                            while cc < k:
+                                j = a + np.int64(next_u01(se) * d)
+                                dup = False
+                                for t in range(cc):
+                                    if pick[t] == j:
+                                        dup = True
+                                        break
+                                if not dup:
+                                    pick[cc] = j
+                                    cc += 1
+                                    npos, tail = _add(j, in_indices, posb, npos, ubuf, vis,
+                                                      queue, tail)
+                        else:  # selection sampling (Knuth's algorithm S)
+                            need = k
+                            for t in range(d):
+                                if next_u01(se) * (d - t) < need:
+                                    npos, tail = _add(a + t, in_indices, posb, npos, ubuf, vis,
+                                                      queue, tail)
+                                    need -= 1
+                                    if need == 0:
+                                        break
+                    elif mode == 1.0:  # p = 1: every in-edge
+                        d = np.int64(table[c, 0])
+                        visits += d
+                        for j in range(a, a + d):
+                            npos, tail = _add(j, in_indices, posb, npos, ubuf, vis, queue, tail)
+                    elif mode == 3.0:  # geometric skipping
+                        lm = table[c, 2]
+                        e = a + np.int64(table[c, 0])
+                        j = a
+                        while True:
+                            g = math.log(1.0 - next_u01(se)) / lm
+                            if g >= e - j:
+                                break
+                            j += np.int64(g)
+                            visits += 1
+                            npos, tail = _add(j, in_indices, posb, npos, ubuf, vis, queue, tail)
+                            j += 1
+                    elif mode == 4.0:  # one coin per in-edge
+                        d = np.int64(table[c, 0])
+                        visits += d
+                        for j in range(a, a + d):
+                            if next_u01(se) < in_p[j]:
+                                npos, tail = _add(j, in_indices, posb, npos, ubuf, vis, queue,
+                                                  tail)
+                tail = _resolve(in_indices, posb, npos, ubuf, vis, queue, tail)
+            vis[root] = 0
+            for i in range(1, tail):
+                u = queue[i]
+                vis[u] = 0
+                counts[u] += 1
             tot += tail
     stats[0] += tot
     stats[1] += visits
-    ep[0] = epoch
 
 
 # ---------------------------------------------------------------------------- RR sets (LT)

@@ -46,6 +46,7 @@ from .._rng import SeedLike, as_seed_sequence, task_seeds
 from ..parallel import TaskRunner
 from . import _kernels as kn
 from ._csr import ProbabilityGraph
+from ._rr_layout import RRLayout, build_layout
 from ._stopping import precision_reached
 from .intervals import jeffreys, wilson
 
@@ -90,27 +91,29 @@ class Estimate:
 
 @dataclass(frozen=True)
 class _RRShared:
-    in_indptr: np.ndarray
-    in_indices: np.ndarray
-    in_p: np.ndarray
-    node_p: np.ndarray
+    """Read-only arrays shipped once to every task (thread or Dask worker)."""
+
     model: str
-    skip_min: int = kn.SKIP_MIN_DEGREE
+    n: int
+    ic: RRLayout | None = None
+    lt: tuple[np.ndarray, ...] | None = None  # in_indptr, in_indices, in_p, node_p
 
 
 def _rr_task(shared: _RRShared, seeds: np.ndarray,
              sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    n = shared.in_indptr.shape[0] - 1
-    sc = np.zeros((n, 2), np.int64)
+    """Sample ``sizes[i]`` RR sets from ``seeds[i]``; counts per original user code."""
+    n = shared.n
     stats = np.zeros(2, np.int64)
-    queue = np.empty(n, np.int32)
-    ep = np.zeros(1, np.int64)
-    if shared.model == "ic":
-        kn.rr_ic_counts(shared.in_indptr, shared.in_indices, shared.in_p, shared.node_p, seeds,
-                        sizes, sc, stats, queue, ep, shared.skip_min)
-    else:
-        kn.rr_lt_counts(shared.in_indptr, shared.in_indices, shared.in_p, shared.node_p, seeds,
-                        sizes, sc, stats, queue, ep)
+    if shared.ic is not None:
+        lay = shared.ic
+        counts = np.zeros(n, np.int64)
+        kn.rr_ic_counts(lay.pack, lay.shift, lay.table, lay.in_indices, lay.in_p, seeds, sizes,
+                        counts, np.zeros(n, np.uint8), np.empty(n, np.int32), stats)
+        return counts[lay.inv], stats
+    in_indptr, in_indices, in_p, node_p = shared.lt
+    sc = np.zeros((n, 2), np.int64)
+    kn.rr_lt_counts(in_indptr, in_indices, in_p, node_p, seeds, sizes, sc, stats,
+                    np.empty(n, np.int32), np.zeros(1, np.int64))
     return sc[:, 1].copy(), stats
 
 
@@ -126,14 +129,16 @@ def _next_round(done: int, rel_reached: float, rel_error: float) -> int:
     return int(min(max(need - done, -(-done // 4), 1), done * (2**_MAX_JUMP_LOG2 - 1)))
 
 
-def rr_shared(g: ProbabilityGraph, model: str, skip_min: int = kn.SKIP_MIN_DEGREE) -> _RRShared:
-    """Arrays the RR-set kernels read: in-CSR and per node ``[shared p, log(1 − p)]``."""
+def rr_shared(g: ProbabilityGraph, model: str, *, relabel: bool = True,
+              sampler: str = "auto") -> _RRShared:
+    """What the RR-set kernels read: the packed, hot-first layout (IC, see
+    :mod:`._rr_layout`) or the in-CSR with each node's shared in-edge weight (LT)."""
+    if model == "ic":
+        return _RRShared("ic", g.n, ic=build_layout(g, relabel=relabel, sampler=sampler))
     sp = g.in_shared_p
     node_p = np.zeros((g.n, 2), np.float64)
     node_p[:, 0] = sp
-    use = (sp > 0.0) & (sp < 1.0)
-    node_p[use, 1] = np.log1p(-sp[use])
-    return _RRShared(g.in_indptr, g.in_indices, g.in_p, node_p, model, skip_min)
+    return _RRShared(model, g.n, lt=(g.in_indptr, g.in_indices, g.in_p, node_p))
 
 
 def rr_intervals(counts: np.ndarray, theta: int, n: int, confidence: float, interval: str):

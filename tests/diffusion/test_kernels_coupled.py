@@ -4,6 +4,7 @@ from collections import deque
 
 import numpy as np
 import polars as pl
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -63,7 +64,6 @@ def test_reach_kernel_equals_python_bfs_on_presampled_world(case):
 def test_rr_counts_with_certain_edges_equal_reverse_reachability():
     # p in {0, 1}: every RR set is the deterministic reverse-reachable set of its root,
     # so counts[v] = sum over sampled roots r != v of [v reaches r].
-    # (every node's in-edges share one p, so the kernel draws nothing but the roots)
     pairs = [(0, 1), (1, 2), (2, 0), (2, 3), (4, 5)]
     p = [1.0, 1.0, 1.0, 1.0, 0.0]
     n = 6
@@ -73,15 +73,17 @@ def test_rr_counts_with_certain_edges_equal_reverse_reachability():
     g = to_probability_graph(frame)
     seeds = np.array([11, 12], dtype=np.uint64)
     sizes = np.array([500, 300], dtype=np.int64)
-    counts, stats = _rr_task(rr_shared(g, "ic"), seeds, sizes)
-    # replay the roots with the same generator
+    shared = rr_shared(g, "ic")
+    counts, stats = _rr_task(shared, seeds, sizes)
+    # replay the roots: a block's roots have their own stream, in the sampler's
+    # (hot-first) ids, which map back to user codes through the layout
+    code_of = np.argsort(shared.ic.inv)
     state = np.empty(4, np.uint64)
     roots = []
     for s, k in zip(seeds, sizes):
         kn.seed_state(state, s)
         for _ in range(k):
-            roots.append(int(kn.next_u01(state) * g.n))
-            # certain edges draw nothing else: the stream only yields roots
+            roots.append(int(code_of[int(kn.next_u01(state) * g.n)]))
     reach = {v: {r for r in range(n) if r != v and _reaches(pairs, p, v, r)} for v in range(n)}
     want = [sum(1 for r in roots if r in reach[v]) for v in range(n)]
     assert counts.tolist() == want
@@ -114,26 +116,65 @@ def test_xoshiro_stream_is_reproducible_and_uniform():
     assert abs(a.mean() - 0.5) < 4 * np.sqrt(1 / 12 / a.size)
 
 
-def test_geometric_skip_and_per_edge_coins_agree_in_distribution():
-    # Skip and coin samplers draw differently, so compare them in distribution (S1):
-    # every source s_i reaches the hub w.p. p; counts ~ Binomial(theta, p/n) for each.
-    import dataclasses
-
-    k, p = 60, 0.05
+@pytest.mark.parametrize("k,p", [(60, 0.05), (12, 0.5), (3, 0.9)])
+def test_binomial_skip_and_coin_samplers_agree_in_distribution(k, p):
+    # The three samplers for a shared p draw differently, so compare them in
+    # distribution (S1): every source s_i reaches the hub w.p. p, so its count is
+    # Binomial(theta, p/n) under each sampler.
     frame = pl.DataFrame({"source": [f"s{i:02d}" for i in range(k)], "target": ["hub"] * k,
                           "p": [p] * k})
     g = to_probability_graph(frame)
-    base = rr_shared(g, "ic")
     seeds = np.arange(1, 41, dtype=np.uint64)
     sizes = np.full(40, 4096, np.int64)
     theta = int(sizes.sum())
-    skip, st_skip = _rr_task(dataclasses.replace(base, skip_min=0), seeds, sizes)
-    coin, st_coin = _rr_task(dataclasses.replace(base, skip_min=10**9), seeds, sizes)
-    assert st_skip[1] < st_coin[1] / 5  # skipping examines far fewer edges
+    runs = {s: _rr_task(rr_shared(g, "ic", sampler=s), seeds, sizes)
+            for s in ("auto", "skip", "coin")}
+    # "auto" is binomial inversion when k·p <= 4, geometric skipping above
+    if k * p > 4:
+        assert np.array_equal(runs["auto"][0], runs["skip"][0])
+    # skipping examines only the live in-edges: a share p of what the coins examine
+    assert runs["skip"][1][1] < runs["coin"][1][1] * (1.2 * p + 0.01)
     q = p / g.n
     sd = np.sqrt(theta * q * (1 - q))
     src = g.codes([f"s{i:02d}" for i in range(k)])
-    # per-user z-scores of the difference, and the pooled totals
-    z = (skip[src] - coin[src]) / (np.sqrt(2) * sd)
-    assert np.abs(z).max() < 4.5
-    assert abs(skip[src].sum() - coin[src].sum()) < 4 * np.sqrt(2 * k) * sd
+    for a, b in (("auto", "coin"), ("skip", "coin")):
+        x, y = runs[a][0][src], runs[b][0][src]
+        z = (x - y) / (np.sqrt(2) * sd)  # per-user z-scores of the difference
+        assert np.abs(z).max() < 4.5
+        assert abs(x.sum() - y.sum()) < 4 * np.sqrt(2 * k) * sd  # pooled totals
+        # against the exact expectation too
+        assert abs(x.sum() - k * theta * q) < 4 * np.sqrt(k) * sd
+
+
+def test_binomial_inversion_draws_the_binomial_number_of_distinct_in_edges():
+    # Star into a hub: the RR set from the hub root holds exactly the live sources, so
+    # the RR-set sizes from hub roots are 1 + Binomial(k, p); check the whole law.
+    from scipy import stats
+
+    k, p = 20, 0.15
+    frame = pl.DataFrame({"source": [f"s{i:02d}" for i in range(k)], "target": ["hub"] * k,
+                          "p": [p] * k})
+    g = to_probability_graph(frame)
+    lay = rr_shared(g, "ic").ic
+    n = g.n
+    hub = int(lay.inv[g.codes(["hub"])[0]])
+    sizes_seen = []
+    for seed in range(1, 3001):
+        counts = np.zeros(n, np.int64)
+        st = np.zeros(2, np.int64)
+        s = np.empty(4, np.uint64)
+        kn.seed_state(s, np.uint64(seed))
+        if int(kn.next_u01(s) * n) != hub:
+            continue
+        kn.rr_ic_counts(lay.pack, lay.shift, lay.table, lay.in_indices, lay.in_p,
+                        np.array([seed], np.uint64), np.array([1], np.int64), counts,
+                        np.zeros(n, np.uint8), np.empty(n, np.int32), st)
+        assert counts.max() <= 1  # distinct users
+        sizes_seen.append(int(st[0]) - 1)
+    obs = np.bincount(sizes_seen, minlength=k + 1)
+    exp = stats.binom.pmf(np.arange(k + 1), k, p) * len(sizes_seen)
+    keep = exp >= 5
+    chi2 = ((obs[keep] - exp[keep]) ** 2 / exp[keep]).sum() + (
+        (obs[~keep].sum() - exp[~keep].sum()) ** 2 / max(exp[~keep].sum(), 1e-9))
+    assert len(sizes_seen) > 100
+    assert stats.chi2.sf(chi2, keep.sum()) > 1e-4
