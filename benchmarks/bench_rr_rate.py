@@ -7,8 +7,9 @@ of ``ris.BLOCK_SIZE``, split into ``4 · n_jobs`` tasks on ``n_jobs`` threads (e
 :func:`~influence_graph.diffusion.ris.ris_estimate` does), repeated ``--reps`` times;
 the best and the median repetition are reported, since the machine is shared.
 
-Side by side in one process, for every graph: the hot-first layout the library uses and
-the same packed layout in sorted-id order (``relabel=False``), with ``n_jobs`` 1 and 2.
+Side by side in one process, for every graph: the packed layout in sorted-id order that
+the library uses and the same layout relabelled hot-first (``relabel=True``), with
+``n_jobs`` 1 and 2.
 Graphs as in ``bench_spread_scaling.py`` (seeded ``Static_Power_Law(n, 10 n, 2.1, 2.5)``;
 weighted cascade and p = 0.01).
 
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> None:
         edges = power_law_edges(n, args.seed)
         for model in args.models:
             g = to_probability_graph(probability_table(edges, n, model), users=user_ids(n))
-            for layout, relabel in (("hot-first", True), ("sorted ids", False)):
+            for layout, relabel in (("sorted ids", False), ("hot-first", True)):
                 with Timer() as t:
                     shared = rr_shared(g, "ic", relabel=relabel)
                 for n_jobs in (1, 2):

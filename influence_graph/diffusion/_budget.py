@@ -7,10 +7,9 @@ samplers (m edges, n users, j threads):
   plus 32 bytes per user (two int64 indptr, shared p, log(1 − p));
 * transient build peak: about 56 bytes per input row plus twice the id bytes
   (Arrow string copies, int32 codes, int64 sort permutations);
-* RR-set layout (IC, :mod:`._rr_layout`): the relabelled in-neighbours, 4 bytes per
-  edge (plus 8 for their probabilities when some user's in-edges differ in p), and
-  32 bytes per user (packed word, new-id map, the hot-first score and order while
-  it is built);
+* RR-set layout (IC, :mod:`._rr_layout`): 16 bytes per user (packed word, id map);
+  it shares the graph's in-edge arrays (a hot-first relabelling, off by default,
+  would copy them: 4 more bytes per edge, 12 with per-edge probabilities);
 * sampling workspace: 21 bytes per user per thread (int64 counts, uint8 visit marks,
   int32 queue, the int64 counts handed back), plus the result table (~100 bytes
   per user).
@@ -18,7 +17,7 @@ samplers (m edges, n users, j threads):
 Examples
 --------
 >>> estimate_bytes(n_rows=10_000_000, id_bytes=140_000_000, n_users=1_000_000, n_jobs=2)
-1406000000
+1270000000
 """
 
 from __future__ import annotations
@@ -27,22 +26,19 @@ import os
 
 from ..exceptions import MemoryBudgetError
 
-__all__ = ["estimate_bytes", "default_budget", "check_budget", "BYTES_PER_EDGE",
-           "LAYOUT_BYTES_PER_EDGE"]
+__all__ = ["estimate_bytes", "default_budget", "check_budget", "BYTES_PER_EDGE"]
 
 #: Bytes per edge kept by a ProbabilityGraph (both CSR directions).
 BYTES_PER_EDGE = 24
-#: Bytes per edge of the RR-set layout (worst case, with per-edge probabilities).
-LAYOUT_BYTES_PER_EDGE = 12
 _BUILD_PER_ROW = 56
-_PER_USER = 32 + 100 + 32
+_PER_USER = 32 + 100 + 16
 _PER_USER_THREAD = 21
 
 
 def estimate_bytes(*, n_rows: int, id_bytes: int, n_users: int, n_jobs: int) -> int:
     """Peak bytes of one ``expected_spread`` call (graph build + sampling + result)."""
     return int(
-        n_rows * (BYTES_PER_EDGE + LAYOUT_BYTES_PER_EDGE + _BUILD_PER_ROW)
+        n_rows * (BYTES_PER_EDGE + _BUILD_PER_ROW)
         + 2 * id_bytes
         + n_users * (_PER_USER + _PER_USER_THREAD * max(1, n_jobs))
     )

@@ -10,15 +10,17 @@ possible:
   users sharing the in-degree ``d`` and the in-edge probability ``p`` share a *class*;
   the small class table (hundreds of rows on a weighted-cascade graph) holds
   everything the sampler needs about ``(d, p)`` and stays in cache;
-* **hot users first**: users are relabelled by a static proxy of how often RR sets visit
-  them, five steps of ``s(v) ← Σ_{v→x} p(v, x)·(1 + s(x))`` (a truncated expected
-  reach). Frequently visited users then share cache lines and pages; on the 1M-user
-  weighted-cascade benchmark graph the proxy's top 5 % overlap 91 % with the measured
-  top 5 % by visits, and sampling runs 7–12 % faster than in the sorted-id order.
+* **hot users first** (optional, ``relabel=True``): users relabelled by a static proxy of
+  how often RR sets visit them, five steps of ``s(v) ← Σ_{v→x} p(v, x)·(1 + s(x))``
+  (a truncated expected reach), so that frequently visited users share cache lines.
+  On the 1M-user weighted-cascade benchmark graph the proxy's top 5 % overlap 91 %
+  with the measured top 5 % by visits, yet the finished sampler runs no faster than in
+  the sorted-id order (``benchmarks/bench_rr_rate.py`` compares both side by side),
+  while the relabelled copy costs 0.45 s and 4 bytes per edge; so it is off by default.
 
-The relabelling is internal: the sampler counts in the new ids and
-:func:`~influence_graph.diffusion.ris.ris_estimate` maps the counts back with ``inv``.
-It depends on the graph only, so results stay bit-identical for any thread count.
+A relabelling is internal: the sampler counts in the new ids and ``_rr_task`` maps the
+counts back with ``inv``. It depends on the graph only, so results stay bit-identical
+for any thread count.
 
 Sampler per class (``table[c, MODE]``):
 
@@ -41,7 +43,7 @@ Examples
 >>> lay = build_layout(g)
 >>> lay.table.shape[0], sorted(lay.table[:, MODE].astype(int).tolist())
 (3, [2, 2, 2])
->>> [int(x) for x in lay.inv]  # new ids: d, which reaches nobody, comes last
+>>> [int(x) for x in build_layout(g, relabel=True).inv]  # d, which reaches nobody, last
 [0, 1, 2, 3]
 """
 
@@ -206,16 +208,28 @@ def node_classes(deg: np.ndarray, shared_p: np.ndarray,
     return cls, table
 
 
-def build_layout(g: ProbabilityGraph, *, relabel: bool = True, sampler: str = "auto") -> RRLayout:
-    """Relabel hot-first and pack ``g``'s in-CSR for :func:`~._kernels.rr_ic_counts`."""
+def build_layout(g: ProbabilityGraph, *, relabel: bool = False,
+                 sampler: str = "auto") -> RRLayout:
+    """Pack ``g``'s in-CSR for :func:`~._kernels.rr_ic_counts` (optionally hot-first).
+
+    Without ``relabel`` the layout shares ``g``'s in-CSR arrays (no copy): the packed
+    words and the class table are all it adds.
+    """
     n = g.n
-    order = hot_order(g) if relabel and n > 1 else np.arange(n, dtype=np.int64)
-    inv = np.empty(n, np.int64)
-    inv[order] = np.arange(n, dtype=np.int64)
-    deg = np.diff(g.in_indptr)[order]
-    cls, table = node_classes(deg, g.in_shared_p[order], sampler)
-    with_p = bool((table[:, MODE] == COIN).any())
-    indptr, idx, p = _relabel_in_csr(g.in_indptr, g.in_indices, g.in_p, order, inv, with_p)
+    if relabel and n > 1:
+        order = hot_order(g)
+        inv = np.empty(n, np.int64)
+        inv[order] = np.arange(n, dtype=np.int64)
+        deg = np.diff(g.in_indptr)[order]
+        cls, table = node_classes(deg, g.in_shared_p[order], sampler)
+        with_p = bool((table[:, MODE] == COIN).any())
+        indptr, idx, p = _relabel_in_csr(g.in_indptr, g.in_indices, g.in_p, order, inv, with_p)
+    else:
+        inv = np.arange(n, dtype=np.int64)
+        cls, table = node_classes(np.diff(g.in_indptr), g.in_shared_p, sampler)
+        with_p = bool((table[:, MODE] == COIN).any())
+        indptr, idx = g.in_indptr, g.in_indices
+        p = g.in_p if with_p else np.zeros(0, np.float64)
     shift = max(1, int(table.shape[0] - 1).bit_length())
     if int(g.m).bit_length() + shift > 64:  # pragma: no cover - > 2**39 edges with 2**25 classes
         raise ValueError(f"graph too large for the packed RR layout: {g.m} edges, "

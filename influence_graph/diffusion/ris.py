@@ -129,9 +129,9 @@ def _next_round(done: int, rel_reached: float, rel_error: float) -> int:
     return int(min(max(need - done, -(-done // 4), 1), done * (2**_MAX_JUMP_LOG2 - 1)))
 
 
-def rr_shared(g: ProbabilityGraph, model: str, *, relabel: bool = True,
+def rr_shared(g: ProbabilityGraph, model: str, *, relabel: bool = False,
               sampler: str = "auto") -> _RRShared:
-    """What the RR-set kernels read: the packed, hot-first layout (IC, see
+    """What the RR-set kernels read: the packed layout (IC, see
     :mod:`._rr_layout`) or the in-CSR with each node's shared in-edge weight (LT)."""
     if model == "ic":
         return _RRShared("ic", g.n, ic=build_layout(g, relabel=relabel, sampler=sampler))
