@@ -5,7 +5,7 @@ Every user that can reach someone gets the same number R of cascades per round;
 is ``spread ± t_{R−1}·se`` (its lower end clipped at 1, since spread ≥ 1). Normal
 intervals under-cover at small R because cascade sizes are skewed and discrete, so
 R never goes below :data:`MIN_REPS` = 1000 (unless an explicit ``max_samples`` is
-smaller). Rounds grow R to what the current precision predicts (at least +25 %, at most
+smaller). Rounds grow R to what the current precision predicts (at least +1/16, at most
 8×) until the target users reach ``rel_error`` or a budget stops the run. Sources are split into
 tasks of :data:`SOURCES_PER_TASK`; task ``i`` of the whole run draws from
 ``task_seeds(seed, ·)[i]``, and per-user sums are integers, so any ``n_jobs`` gives

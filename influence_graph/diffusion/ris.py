@@ -17,7 +17,7 @@ swings by a few points either way, as for any non-randomised binomial interval).
 RR sets are not stored: each block of ``BLOCK_SIZE`` sets adds its per-user counts
 (int64), so memory does not grow with θ and integer sums make any thread count give
 the same totals. Block ``i`` draws from ``task_seeds(seed, ·)[i]``; rounds double θ
-(more precisely: grow to the θ the current precision predicts, at least +25 %,
+(more precisely: grow to the θ the current precision predicts, at least +1/16,
 at most 8×) until the target users
 reach ``rel_error`` or a budget stops the run.
 
@@ -121,12 +121,13 @@ def _next_round(done: int, rel_reached: float, rel_error: float) -> int:
     """Units (blocks or cascades) to add in the next round.
 
     The predicted total (relative width ∝ 1/√θ, plus 5 %) minus what is done, at least a
-    quarter more and at most 8× in all.
+    sixteenth more (a round costs one interval pass over all users; a larger minimum
+    step made long runs overshoot their target by up to a quarter) and at most 8× in all.
     """
     if not math.isfinite(rel_reached):
         return done * (2**_MAX_JUMP_LOG2 - 1)
     need = math.ceil(done * (rel_reached / rel_error) ** 2 * 1.05)
-    return int(min(max(need - done, -(-done // 4), 1), done * (2**_MAX_JUMP_LOG2 - 1)))
+    return int(min(max(need - done, -(-done // 16), 1), done * (2**_MAX_JUMP_LOG2 - 1)))
 
 
 def rr_shared(g: ProbabilityGraph, model: str, *, relabel: bool = False,
