@@ -21,8 +21,9 @@ then only the members of an RR set at BFS depth > D from the root are counted, a
 σ(v) = 1 + A_D(v) + n·Pr[depth(v) > D]. The pilot records every member's depth.
 
 Printed and written (``benchmarks/results/min_spread_bound.csv``): per estimator, the largest,
-99.9 % quantile and median θ over the target users (estimated spread ≥ 10), the θ the
-plain sampler needs, the check that the exact parts agree with the pilot (ratio of sums ≈ 1),
+99.9 % quantile and median θ over the target users (estimated spread ≥ 10); the users near
+the threshold (spread in [10, 12)) and how many of them have an out-edge with p = 1 (for
+them a Rao–Blackwellised last hop is the indicator itself); the check that the exact parts agree with the pilot (ratio of sums ≈ 1),
 and the seconds θ would take at the sustained rate measured by ``bench_rr_rate.py`` (read
 from ``benchmarks/results/rr_rate.csv``, n_jobs = 2).
 
@@ -172,6 +173,11 @@ def main(argv: list[str] | None = None) -> None:
                             np.empty(n, np.int32))
         sigma = 1.0 + n * c[0] / theta
         target = sigma >= args.min_spread
+        # users just above the threshold whose reach passes an out-edge with p = 1, for whom
+        # conditioning on everything but their own out-edges changes nothing
+        max_p = np.zeros(n)
+        np.maximum.at(max_p, g.out_sources(), g.out_p)
+        band = target & (sigma < 1.2 * args.min_spread)
         rate = measured_rate(n)
         checks = {"plain": None,
                   "exact 1 hop": float((n * (c[0] - c[1]) / theta).sum() / a1.sum()),
@@ -184,6 +190,8 @@ def main(argv: list[str] | None = None) -> None:
                    "pilot_rr_sets": theta,
                    "theta_max": float(nt.max()), "theta_q999": float(np.quantile(nt, 0.999)),
                    "theta_median": float(np.median(nt)),
+                   "users_near_threshold": int(band.sum()),
+                   "near_threshold_with_p1_out_edge": int((band & (max_p == 1.0)).sum()),
                    "exact_part_check": checks[name],
                    "rate_per_thread_n_jobs2": rate,
                    "predicted_seconds_2_threads": (float(nt.max()) / (2 * rate)) if rate else None,
