@@ -25,7 +25,6 @@ from numba import njit
 __all__ = [
     "CHUNK",
     "POS_CAP",
-    "EDGE_STREAM",
     "seed_state",
     "next_u01",
     "rr_ic_counts",
@@ -82,8 +81,6 @@ def next_u01(s):
 #: overlaps their cache misses (the sampler is bound by memory latency, not arithmetic).
 CHUNK = 256
 POS_CAP = 4096
-#: XOR-ed into a block's seed for its edge stream; roots come from the seed's own stream.
-EDGE_STREAM = np.uint64(0xD1B54A32D192ED03)
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -100,6 +97,22 @@ def _resolve(in_indices, posb, npos, ubuf, vis, queue, tail):
     return tail
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _rr_streams(sr, se, n):
+    """Draw an RR set's root from the block stream ``sr`` and seed its own stream ``se``.
+
+    Every RR set draws its edges from a stream of its own, so what one RR set consumes
+    never shifts the next: two runs with the same seed on graphs that differ in a few
+    probabilities draw the same RR sets wherever those probabilities are not met
+    (common random numbers, which keep with/without comparisons such as
+    ``channel_ablation`` free of independent noise). Roots and seeds come from the
+    block's stream only, so they do not depend on the graph's probabilities at all.
+    """
+    root = np.int32(next_u01(sr) * n)
+    seed_state(se, _next(sr))
+    return root
+
+
 @njit(cache=True, nogil=True)
 def rr_ic_counts(pack, shift, table, in_indices, in_p, seeds, sizes, counts, vis, queue,
                  stats):
@@ -110,8 +123,8 @@ def rr_ic_counts(pack, shift, table, in_indices, in_p, seeds, sizes, counts, vis
     pack, shift, table, in_indices, in_p : the layout of
         :func:`influence_graph.diffusion._rr_layout.build_layout` (relabelled ids).
     seeds : uint64 blocks — one seed per block; ``sizes`` int64 — RR sets per block.
-        Block ``b`` draws its roots from the stream of ``seeds[b]`` and everything else
-        from the stream of ``seeds[b] ^ EDGE_STREAM``.
+        Block ``b``'s stream gives, per RR set, its root and a 64-bit seed for a fresh
+        stream from which that RR set draws its edges (see :func:`_rr_streams`).
     counts : int64 n — incremented in place (roots excluded).
     vis : uint8 n — all zero on entry, left all zero.
     queue : int32 n — workspace.
@@ -137,9 +150,8 @@ def rr_ic_counts(pack, shift, table, in_indices, in_p, seeds, sizes, counts, vis
     visits = 0
     for b in range(seeds.shape[0]):
         seed_state(sr, seeds[b])
-        seed_state(se, seeds[b] ^ EDGE_STREAM)
         for _ in range(sizes[b]):
-            root = np.int32(next_u01(sr) * n)
+            root = _rr_streams(sr, se, n)
             vis[root] = 1
             queue[0] = root
             head = 0
@@ -264,20 +276,22 @@ def rr_lt_counts(in_indptr, in_indices, in_p, node_p, seeds, sizes, sc, stats, p
     ``b(u, w)`` and stops with probability ``1 - sum_u b(u, w)`` or on a repeat. When
     the in-weights of ``w`` share one value ``b``, the pick is ``floor(U / b)`` (none
     if it is past the last in-edge); otherwise the cumulative weights are scanned.
+    Roots and per-RR-set streams as in :func:`_rr_streams`.
     """
+    sr = np.empty(4, np.uint64)
     s = np.empty(4, np.uint64)
     n = in_indptr.shape[0] - 1
     epoch = ep[0]
     tot = 0
     visits = 0
     for b in range(seeds.shape[0]):
-        seed_state(s, seeds[b])
+        seed_state(sr, seeds[b])
         for _ in range(sizes[b]):
             if epoch >= 9223372036854775806:  # pragma: no cover
                 sc[:, 0] = 0
                 epoch = 0
             epoch += 1
-            w = np.int32(next_u01(s) * n)
+            w = _rr_streams(sr, s, n)
             sc[w, 0] = epoch
             path[0] = w
             tail = 1

@@ -4,6 +4,7 @@ import time
 
 import numpy as np
 import pytest
+from scipy.stats import norm
 from diffusion_graphs import congress_table
 
 import influence_graph as ig
@@ -14,6 +15,10 @@ pytestmark = pytest.mark.realdata
 @pytest.fixture(scope="module")
 def congress(congress_dir):
     return congress_table(congress_dir)
+
+
+#: two-sided z with family-wise error 0.01 over Congress's 475 members
+BONFERRONI_Z = float(norm.isf(0.01 / (2 * 475)))
 
 
 def _agree(a, b, z):
@@ -36,8 +41,10 @@ def test_all_members_at_one_percent_and_agree_with_monte_carlo(congress):
     assert (half / t["spread"]).max() <= 0.01
     mc = ig.expected_spread(congress, estimator="monte_carlo", top_k=None, rel_error=0.02,
                             seed=7)
-    # family-wise over 475 users: Bonferroni z for alpha = 0.01
-    ok, worst = _agree(ris.table, mc.table, z=4.0)
+    # family-wise over 475 users, two-sided: Bonferroni z for alpha = 0.01 (4.25; the
+    # constant 4.0 used before was alpha = 0.03). Small-outward users make the Monte
+    # Carlo standard errors optimistic (skewed sizes), so the test is strict, not lax.
+    ok, worst = _agree(ris.table, mc.table, z=BONFERRONI_Z)
     assert ok, worst
     # ranks agree closely at the top (independent estimators)
     top_ris = set(t.sort("rank").head(10)["user"])
@@ -50,7 +57,7 @@ def test_congress_matches_long_monte_carlo_at_half_percent(congress):
     ris = ig.expected_spread(congress, top_k=None, rel_error=0.005, seed=1)
     mc = ig.expected_spread(congress, estimator="monte_carlo", top_k=None, rel_error=0.005,
                             seed=2)
-    ok, worst = _agree(ris.table, mc.table, z=4.0)
+    ok, worst = _agree(ris.table, mc.table, z=BONFERRONI_Z)
     assert ris.target_met and mc.target_met and ok, worst
 
 
