@@ -276,8 +276,11 @@ def channel_ablation(
 
     For each part left out, the events of that channel (or platform) are removed,
     edge probabilities are re-estimated on what is left and every user's expected
-    spread is recomputed with the same seed. Users keep their rows whatever is left
-    out, so a user absent from a platform is scored on what they have.
+    spread is recomputed with the same seed. Every RR set draws from a stream of its
+    own, so the two runs share their random numbers wherever the probabilities agree
+    (common random numbers): ``delta`` reflects the part left out, not fresh sampling
+    noise. Users keep their rows whatever is left out, so a user absent from a platform
+    is scored on what they have.
 
     Parameters
     ----------
