@@ -221,15 +221,16 @@ def influence(
     other users carry wider intervals, which ``se``/``ci_*`` report.
 
     Defaults of ``spread_graph`` and ``pooling`` (measured on the synthetic world,
-    2,000 users, seeds 7 / 1 / 2; Spearman of ``spread`` with the planted true
-    expected spread, docs/observed-influence.md): engagement graph with the per-edge
-    prior (the defaults before model version 2026.11.2) 0.637 / 0.611 / 0.636;
-    engagement, source pooling 0.663 / 0.638 / 0.677; follower graph, per-edge prior
-    0.678 / 0.641 / 0.660; **follower graph, source pooling (the defaults now)
-    0.748 / 0.726 / 0.760**, ahead of each other choice by 0.07–0.12 with paired
-    bootstrap intervals above 0 at every seed; follower counts reach 0.497 / 0.446 /
-    0.474 and retweets received 0.732 / 0.707 / 0.727. On Higgs (no follows, no
-    post rows) both rules keep the earlier choice, so its figures are unchanged.
+    2,000 users, seeds 7 / 1 / 2, model version 2026.11.4; Spearman of ``spread``
+    with the planted true expected spread, docs/observed-influence.md): engagement
+    graph with the per-edge prior (the defaults before model version 2026.11.2)
+    0.638 / 0.608 / 0.644; engagement, source pooling 0.666 / 0.637 / 0.680;
+    follower graph, per-edge prior 0.676 / 0.637 / 0.656; **follower graph, source
+    pooling (the defaults now) 0.748 / 0.724 / 0.759**, ahead of each other choice
+    by 0.07–0.12 with paired bootstrap intervals above 0 at every seed; follower
+    counts reach 0.496 / 0.448 / 0.475 and retweets received 0.736 / 0.706 / 0.727.
+    On Higgs (no follows, no post rows) both rules keep the earlier choice, so its
+    figures are unchanged.
     These defaults change numbers on data with posts or follows, hence
     :data:`influence_graph._version.model_version` 2026.11.2: a score difference
     across model versions is not a change in the user.

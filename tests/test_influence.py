@@ -208,8 +208,9 @@ def test_spread_graph_auto_uses_followers_when_follows_and_posts_are_known():
 def test_synthetic_defaults_recover_the_planted_spread():
     # docs/observed-influence.md ("Which graph and pooling for spread"): Spearman of
     # spread with the planted true expected spread, synthetic world (2000 users, seed
-    # 7): defaults (follower graph, source pooling) 0.748; the defaults before model
-    # version 2026.11.2 (engagement graph, per-edge prior) 0.637; followers 0.497
+    # 7, model version 2026.11.4): defaults (follower graph, source pooling) 0.748;
+    # the defaults before model version 2026.11.2 (engagement graph, per-edge prior)
+    # 0.638; followers 0.496
     from scipy.stats import spearmanr
 
     import influence_graph as ig
