@@ -16,7 +16,7 @@ possible:
   On the 1M-user weighted-cascade benchmark graph the proxy's top 5 % overlap 91 %
   with the measured top 5 % by visits, yet the finished sampler runs no faster than in
   the sorted-id order (``benchmarks/bench_rr_rate.py`` compares both side by side),
-  while the relabelled copy costs 0.45 s and 4 bytes per edge; so it is off by default.
+  while the relabelled copy costs about 0.6 s and 4 bytes per edge; so it is off by default.
 
 A relabelling is internal: the sampler counts in the new ids and ``_rr_task`` maps the
 counts back with ``inv``. It depends on the graph only, so results stay bit-identical
