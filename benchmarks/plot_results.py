@@ -174,6 +174,7 @@ TABLES = {
     "min_spread_bound.csv": ["n", "estimator", "target_users", "pilot_rr_sets", "theta_max",
                              "theta_q999", "theta_median", "exact_part_check",
                              "users_near_threshold", "near_threshold_with_p1_out_edge",
+                             "variance_ratio_near_threshold_median",
                              "rate_per_thread_n_jobs2", "predicted_seconds_2_threads",
                              "two_hop_seconds", "pilot_seconds", "loadavg_1m"],
     "coverage_summary.csv": ["graph", "estimator", "interval", "R", "R_used_median",
