@@ -27,9 +27,10 @@ then only the members of an RR set at BFS depth > D from the root are counted, a
 Printed and written (``benchmarks/results/min_spread_bound.csv``): per estimator, the largest,
 99.9 % quantile and median θ over the target users (estimated spread ≥ 10); the users near
 the threshold (spread in [10, 12)) and how many of them have an out-edge with p = 1 (for
-them a Rao–Blackwellised last hop is the indicator itself); the check that the exact parts agree with the pilot (ratio of sums ≈ 1),
-and the seconds θ would take at the sustained rate measured by ``bench_rr_rate.py`` (read
-from ``benchmarks/results/rr_rate.csv``, n_jobs = 2).
+them a Rao–Blackwellised last hop is the indicator itself); the check that the exact parts
+agree with the pilot (ratio of sums ≈ 1), and the seconds θ would take at the sustained
+rate measured by ``bench_rr_rate.py`` (read from ``benchmarks/results/rr_rate.csv``,
+n_jobs = 2).
 
 Usage::
 
@@ -64,55 +65,21 @@ NAME = "min_spread_bound"
 
 
 @njit(cache=True, nogil=True)
-def rr_depth_counts(in_indptr, in_indices, in_p, seeds, sizes, c1, c2, c3, vis, queue, lvl):
-    """Plain one-at-a-time RR sets (coin per in-edge); count members by BFS depth ≥ 1, 2, 3."""
-    n = in_indptr.shape[0] - 1
-    s = np.empty(4, np.uint64)
-    for b in range(seeds.shape[0]):
-        seed_state(s, seeds[b])
-        for _ in range(sizes[b]):
-            root = np.int32(next_u01(s) * n)
-            vis[root] = 1
-            queue[0] = root
-            lvl[0] = 0
-            head = 0
-            tail = 1
-            while head < tail:
-                w = queue[head]
-                depth = lvl[head]
-                head += 1
-                for j in range(in_indptr[w], in_indptr[w + 1]):
-                    if next_u01(s) < in_p[j]:
-                        u = in_indices[j]
-                        if vis[u] == 0:
-                            vis[u] = 1
-                            queue[tail] = u
-                            lvl[tail] = depth + 1
-                            tail += 1
-            vis[root] = 0
-            for i in range(1, tail):
-                u = queue[i]
-                vis[u] = 0
-                c1[u] += 1
-                if lvl[i] >= 2:
-                    c2[u] += 1
-                if lvl[i] >= 3:
-                    c3[u] += 1
-
-
-@njit(cache=True, nogil=True)
-def rr_sweep_counts(in_indptr, in_indices, in_p, seed, counts, vis, queue):
-    """One cycle of stratified roots: one RR set rooted at every user in turn."""
-    n = in_indptr.shape[0] - 1
+def rr_depth_counts(in_indptr, in_indices, in_p, roots, seed, c1, c2, c3, vis, queue, lvl):
+    """Plain RR sets (a coin per in-edge), one per entry of ``roots``, drawn from the stream
+    of ``seed``; count members at BFS depth >= 1, 2, 3 from the root in ``c1, c2, c3``."""
     s = np.empty(4, np.uint64)
     seed_state(s, seed)
-    for root in range(n):
+    for r in range(roots.shape[0]):
+        root = roots[r]
         vis[root] = 1
         queue[0] = root
+        lvl[0] = 0
         head = 0
         tail = 1
         while head < tail:
             w = queue[head]
+            depth = lvl[head]
             head += 1
             for j in range(in_indptr[w], in_indptr[w + 1]):
                 if next_u01(s) < in_p[j]:
@@ -120,12 +87,17 @@ def rr_sweep_counts(in_indptr, in_indices, in_p, seed, counts, vis, queue):
                     if vis[u] == 0:
                         vis[u] = 1
                         queue[tail] = u
+                        lvl[tail] = depth + 1
                         tail += 1
         vis[root] = 0
         for i in range(1, tail):
             u = queue[i]
             vis[u] = 0
-            counts[u] += 1
+            c1[u] += 1
+            if lvl[i] >= 2:
+                c2[u] += 1
+            if lvl[i] >= 3:
+                c3[u] += 1
 
 
 @njit(cache=True, nogil=True)
@@ -166,16 +138,92 @@ def two_hop_exact(out_indptr, out_indices, out_p):
     return res
 
 
+def _workspace(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fresh (visit marks, queue, depth) arrays for :func:`rr_depth_counts`."""
+    return np.zeros(n, np.uint8), np.empty(n, np.int32), np.empty(n, np.int32)
+
+
 def measured_rate(n: int) -> float | None:
-    """Best sustained RR sets/s per thread at n_jobs=2 (sorted ids) from rr_rate.csv."""
+    """Best sustained RR sets/s per thread at n_jobs=2 from rr_rate.csv."""
     import polars as pl
 
     path = RESULTS / "rr_rate.csv"
     if not path.exists():
         return None
     df = pl.read_csv(path).filter((pl.col("n") == n) & (pl.col("model") == "wc")
-                                  & (pl.col("n_jobs") == 2) & (pl.col("layout") == "sorted ids"))
+                                  & (pl.col("n_jobs") == 2))
     return float(df["rr_per_s_per_thread_best"].max()) if df.height else None
+
+
+def measure(n: int, args) -> list[dict]:
+    """Pilot, exact parts and stratified roots on the n-user benchmark graph: one row each."""
+    from influence_graph._rng import as_generator, task_seeds
+    from influence_graph.diffusion import to_probability_graph
+
+    z = 1.959963984540054
+    rows: list[dict] = []
+    g = to_probability_graph(probability_table(power_law_edges(n, args.seed), n, "wc"),
+                             users=user_ids(n))
+    with Timer() as t_a2:
+        a2 = two_hop_exact(g.out_indptr, g.out_indices, g.out_p)
+    a1 = np.bincount(g.out_sources(), weights=g.out_p, minlength=n)
+    theta = int(args.pilot)
+    roots = as_generator(args.seed).integers(0, n, theta).astype(np.int32)
+    c = [np.zeros(n, np.int64) for _ in range(3)]
+    with Timer() as t_pilot:
+        rr_depth_counts(g.in_indptr, g.in_indices, g.in_p, roots,
+                        task_seeds(args.seed, 1)[0], *c, *_workspace(n))
+    sigma = 1.0 + n * c[0] / theta
+    target = sigma >= args.min_spread
+    # users just above the threshold whose reach passes an out-edge with p = 1, for whom
+    # conditioning on everything but their own out-edges changes nothing
+    max_p = np.zeros(n)
+    np.maximum.at(max_p, g.out_sources(), g.out_p)
+    band = target & (sigma < 1.2 * args.min_spread)
+    rate = measured_rate(n)
+
+    def row(name: str, var: np.ndarray, rr_sets: int, seconds: float, **extra) -> dict:
+        """θ needed per target user when one RR set adds ``var`` to a count's variance."""
+        nt = (z * z * n * var / (args.rel_error * sigma) ** 2)[target]
+        r = {"n": n, "estimator": name, "target_users": int(target.sum()),
+             "pilot_rr_sets": rr_sets, "theta_max": float(nt.max()),
+             "theta_q999": float(np.quantile(nt, 0.999)),
+             "theta_median": float(np.median(nt)),
+             "users_near_threshold": int(band.sum()),
+             "near_threshold_with_p1_out_edge": int((band & (max_p == 1.0)).sum()),
+             "rate_per_thread_n_jobs2": rate,
+             "predicted_seconds_2_threads": float(nt.max()) / (2 * rate) if rate else None,
+             "two_hop_seconds": round(t_a2.seconds, 2), "pilot_seconds": round(seconds, 2)}
+        r.update(extra)
+        r.update({k: v for k, v in context(1).items() if k in ("time_utc", "loadavg_1m")})
+        return r
+
+    checks = {"plain": None,
+              "exact 1 hop": float((n * (c[0] - c[1]) / theta).sum() / a1.sum()),
+              "exact 2 hops": float((n * (c[0] - c[2]) / theta).sum() / a2.sum())}
+    for name, cnt in zip(checks, c, strict=True):
+        q = cnt / theta  # binomial count: variance n·q(1 − q) per RR set
+        rows.append(row(name, n * q * (1.0 - q), theta, t_pilot.seconds,
+                        exact_part_check=checks[name]))
+    # stratified roots: every user is the root once per cycle; the count of v in a cycle
+    # is a sum of independent Bernoullis (variance sum p(1-p) <= binomial's); the
+    # cycles are independent replicates, so the per-user variance is estimated from them
+    k = args.cycles
+    s1, s2 = np.zeros(n), np.zeros(n)
+    sweep = np.arange(n, dtype=np.int32)
+    with Timer() as t_sweep:
+        for seed in task_seeds(args.seed + 1, k):
+            cnt = np.zeros(n, np.int64)
+            rr_depth_counts(g.in_indptr, g.in_indices, g.in_p, sweep, seed, cnt,
+                            np.zeros(n, np.int64), np.zeros(n, np.int64), *_workspace(n))
+            s1 += cnt
+            s2 += cnt.astype(np.float64) ** 2
+    mean = s1 / k
+    var = (s2 - k * mean * mean) / (k - 1)  # per cycle of n RR sets
+    rows.append(row(f"stratified roots ({k} cycles)", var / n, k * n, t_sweep.seconds,
+                    variance_ratio_near_threshold_median=float(
+                        np.median(var[band] / np.maximum(mean[band], 1e-300)))))
+    return rows
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -186,84 +234,7 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--cycles", type=int, default=10,
                    help="stratified-roots cycles (one RR set per user each)")
     args = p.parse_args(argv)
-    from influence_graph._rng import task_seeds
-    from influence_graph.diffusion import to_probability_graph
-
-    z = 1.959963984540054
-    rows = []
-    for n in ([10_000] if args.quick else args.sizes):
-        g = to_probability_graph(probability_table(power_law_edges(n, args.seed), n, "wc"),
-                                 users=user_ids(n))
-        with Timer() as t_a2:
-            a2 = two_hop_exact(g.out_indptr, g.out_indices, g.out_p)
-        a1 = np.bincount(g.out_sources(), weights=g.out_p, minlength=n)
-        nb = max(1, args.pilot // 4096)
-        sizes = np.full(nb, 4096, np.int64)
-        theta = int(sizes.sum())
-        c = [np.zeros(n, np.int64) for _ in range(3)]
-        with Timer() as t_pilot:
-            rr_depth_counts(g.in_indptr, g.in_indices, g.in_p, task_seeds(args.seed, nb), sizes,
-                            *c, np.zeros(n, np.uint8), np.empty(n, np.int32),
-                            np.empty(n, np.int32))
-        sigma = 1.0 + n * c[0] / theta
-        target = sigma >= args.min_spread
-        # users just above the threshold whose reach passes an out-edge with p = 1, for whom
-        # conditioning on everything but their own out-edges changes nothing
-        max_p = np.zeros(n)
-        np.maximum.at(max_p, g.out_sources(), g.out_p)
-        band = target & (sigma < 1.2 * args.min_spread)
-        rate = measured_rate(n)
-        checks = {"plain": None,
-                  "exact 1 hop": float((n * (c[0] - c[1]) / theta).sum() / a1.sum()),
-                  "exact 2 hops": float((n * (c[0] - c[2]) / theta).sum() / a2.sum())}
-        for name, cnt in zip(checks, c):
-            q = cnt / theta
-            need = z * z * n * n * q * (1.0 - q) / (args.rel_error * sigma) ** 2
-            nt = need[target]
-            row = {"n": n, "estimator": name, "target_users": int(target.sum()),
-                   "pilot_rr_sets": theta,
-                   "theta_max": float(nt.max()), "theta_q999": float(np.quantile(nt, 0.999)),
-                   "theta_median": float(np.median(nt)),
-                   "users_near_threshold": int(band.sum()),
-                   "near_threshold_with_p1_out_edge": int((band & (max_p == 1.0)).sum()),
-                   "exact_part_check": checks[name],
-                   "rate_per_thread_n_jobs2": rate,
-                   "predicted_seconds_2_threads": (float(nt.max()) / (2 * rate)) if rate else None,
-                   "two_hop_seconds": round(t_a2.seconds, 2),
-                   "pilot_seconds": round(t_pilot.seconds, 2)}
-            row.update({k: v for k, v in context(1).items() if k in ("time_utc", "loadavg_1m")})
-            rows.append(row)
-        # stratified roots: every user is the root once per cycle; the count of v in a cycle
-        # is a sum of independent Bernoullis (variance sum p(1-p) <= binomial's); the
-        # cycles are independent replicates, so the per-user variance is estimated from them
-        s1, s2 = np.zeros(n), np.zeros(n)
-        with Timer() as t_sweep:
-            for cyc in range(args.cycles):
-                cnt = np.zeros(n, np.int64)
-                rr_sweep_counts(g.in_indptr, g.in_indices, g.in_p,
-                                task_seeds(args.seed + 1, args.cycles)[cyc], cnt,
-                                np.zeros(n, np.uint8), np.empty(n, np.int32))
-                s1 += cnt
-                s2 += cnt.astype(np.float64) ** 2
-        k = args.cycles
-        mean = s1 / k
-        var = (s2 - k * mean * mean) / (k - 1)
-        need = z * z * var * n / (args.rel_error * sigma) ** 2
-        nt = need[target]
-        ratio = var[band] / np.maximum(mean[band], 1e-300)
-        row = {"n": n, "estimator": f"stratified roots ({k} cycles)",
-               "target_users": int(target.sum()), "pilot_rr_sets": k * n,
-               "theta_max": float(nt.max()), "theta_q999": float(np.quantile(nt, 0.999)),
-               "theta_median": float(np.median(nt)),
-               "users_near_threshold": int(band.sum()),
-               "near_threshold_with_p1_out_edge": int((band & (max_p == 1.0)).sum()),
-               "exact_part_check": None,
-               "variance_ratio_near_threshold_median": float(np.median(ratio)),
-               "rate_per_thread_n_jobs2": rate,
-               "predicted_seconds_2_threads": (float(nt.max()) / (2 * rate)) if rate else None,
-               "two_hop_seconds": None, "pilot_seconds": round(t_sweep.seconds, 2)}
-        row.update({k2: v for k2, v in context(1).items() if k2 in ("time_utc", "loadavg_1m")})
-        rows.append(row)
+    rows = [r for n in ([10_000] if args.quick else args.sizes) for r in measure(n, args)]
     print_table(rows, f"RR sets needed: every user with spread >= {args.min_spread:g} "
                       f"at {args.rel_error:g}")
     write_results(rows, NAME, out=args.out, quick=args.quick)

@@ -7,15 +7,13 @@ of ``ris.BLOCK_SIZE``, split into ``4 · n_jobs`` tasks on ``n_jobs`` threads (e
 :func:`~influence_graph.diffusion.ris.ris_estimate` does), repeated ``--reps`` times;
 the best and the median repetition are reported, since the machine is shared.
 
-Side by side in one process, for every graph: the packed layout in sorted-id order that
-the library uses and the same layout relabelled hot-first (``relabel=True``), with
-``n_jobs`` 1 and 2.
+For every graph, ``n_jobs`` 1 and 2 side by side in one process.
 Graphs as in ``bench_spread_scaling.py`` (seeded ``Static_Power_Law(n, 10 n, 2.1, 2.5)``;
 weighted cascade and p = 0.01).
 
 Columns: ``rr_per_s_per_thread_best`` / ``_median`` = RR sets / (wall seconds · n_jobs);
 ``users_per_s_per_thread`` = the same times the mean RR-set size; ``layout_s`` = time to
-build the layout (relabel, classes, packed words) from the ProbabilityGraph.
+build the layout (classes, packed words) from the ProbabilityGraph.
 
 Usage (from the repository root)::
 
@@ -90,19 +88,17 @@ def main(argv: list[str] | None = None) -> None:
         edges = power_law_edges(n, args.seed)
         for model in args.models:
             g = to_probability_graph(probability_table(edges, n, model), users=user_ids(n))
-            for layout, relabel in (("sorted ids", False), ("hot-first", True)):
-                with Timer() as t:
-                    shared = rr_shared(g, "ic", relabel=relabel)
-                for n_jobs in (1, 2):
-                    row = {"n": n, "m": g.m, "model": model, "layout": layout, "n_jobs": n_jobs,
-                           "layout_s": round(t.seconds, 3)}
-                    row.update(rate(shared, args.rr_sets // (10 if args.quick else 1), n_jobs,
-                                    args.reps, args.seed))
-                    ctx = context(n_jobs)
-                    row.update({"loadavg_1m": ctx.get("loadavg_1m"),
-                                "time_utc": ctx.get("time_utc")})
-                    rows.append(row)
-                    print_table([row], f"n={n} {model} {layout} n_jobs={n_jobs}")
+            with Timer() as t:
+                shared = rr_shared(g, "ic")
+            for n_jobs in (1, 2):
+                row = {"n": n, "m": g.m, "model": model, "n_jobs": n_jobs,
+                       "layout_s": round(t.seconds, 3)}
+                row.update(rate(shared, args.rr_sets // (10 if args.quick else 1), n_jobs,
+                                args.reps, args.seed))
+                ctx = context(n_jobs)
+                row.update({"loadavg_1m": ctx.get("loadavg_1m"), "time_utc": ctx.get("time_utc")})
+                rows.append(row)
+                print_table([row], f"n={n} {model} n_jobs={n_jobs}")
     print_table(rows, "RR-set sampling rate (IC), per thread")
     write_results(rows, NAME, out=args.out, quick=args.quick)
 

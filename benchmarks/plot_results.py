@@ -168,7 +168,7 @@ TABLES = {
                    "peak_rss_mib", "table_bytes_per_edge", "csr_edge_bytes_per_edge",
                    "csr_bytes_per_edge_all_in", "spread_rss_bytes_per_edge", "loadavg_1m",
                    "time_utc"],
-    "rr_rate.csv": ["n", "m", "model", "layout", "n_jobs", "layout_s", "rr_sets",
+    "rr_rate.csv": ["n", "m", "model", "n_jobs", "layout_s", "rr_sets",
                     "rr_per_s_per_thread_best", "rr_per_s_per_thread_median", "mean_rr_size",
                     "users_per_s_per_thread", "loadavg_1m", "time_utc"],
     "min_spread_bound.csv": ["n", "estimator", "target_users", "pilot_rr_sets", "theta_max",

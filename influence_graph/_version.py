@@ -13,7 +13,8 @@ __version__ = "0.1.0"
 # the data have follows and posts (docs/observed-influence.md).
 # 2026.11.3: Monte Carlo enforces at least R = 1000 cascades per user (was 100), so its
 # intervals cover at the minimum (docs/benchmarks.md, coverage); RIS numbers unchanged.
-# 2026.11.4: the IC RR-set sampler draws from a hot-first, packed layout with binomial
-# inversion and a separate root stream (influence_graph/diffusion/_rr_layout.py): the
-# same distribution, different random draws, so RIS numbers move within their intervals.
+# 2026.11.4: the IC RR-set sampler draws from a packed layout with binomial inversion,
+# and every RR set from a random stream of its own (influence_graph/diffusion/_rr_layout.py,
+# _kernels.rr_ic_counts): the same distribution, different random draws, so RIS numbers
+# move within their intervals.
 model_version = "2026.11.4"

@@ -7,9 +7,8 @@ samplers (m edges, n users, j threads):
   plus 32 bytes per user (two int64 indptr, shared p, log(1 − p));
 * transient build peak: about 56 bytes per input row plus twice the id bytes
   (Arrow string copies, int32 codes, int64 sort permutations);
-* RR-set layout (IC, :mod:`._rr_layout`): 16 bytes per user (packed word, id map);
-  it shares the graph's in-edge arrays (a hot-first relabelling, off by default,
-  would copy them: 4 more bytes per edge, 12 with per-edge probabilities);
+* RR-set layout (IC, :mod:`._rr_layout`): 8 bytes per user (one packed word); it
+  shares the graph's in-edge arrays;
 * sampling workspace: 21 bytes per user per thread (int64 counts, uint8 visit marks,
   int32 queue, the int64 counts handed back), plus the result table (~100 bytes
   per user).
@@ -17,7 +16,7 @@ samplers (m edges, n users, j threads):
 Examples
 --------
 >>> estimate_bytes(n_rows=10_000_000, id_bytes=140_000_000, n_users=1_000_000, n_jobs=2)
-1270000000
+1262000000
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ __all__ = ["estimate_bytes", "default_budget", "check_budget", "BYTES_PER_EDGE"]
 #: Bytes per edge kept by a ProbabilityGraph (both CSR directions).
 BYTES_PER_EDGE = 24
 _BUILD_PER_ROW = 56
-_PER_USER = 32 + 100 + 16
+_PER_USER = 32 + 100 + 8
 _PER_USER_THREAD = 21
 
 

@@ -121,7 +121,7 @@ def rr_ic_counts(pack, shift, table, in_indices, in_p, seeds, sizes, counts, vis
     Parameters
     ----------
     pack, shift, table, in_indices, in_p : the layout of
-        :func:`influence_graph.diffusion._rr_layout.build_layout` (relabelled ids).
+        :func:`influence_graph.diffusion._rr_layout.build_layout`.
     seeds : uint64 blocks — one seed per block; ``sizes`` int64 — RR sets per block.
         Block ``b``'s stream gives, per RR set, its root and a 64-bit seed for a fresh
         stream from which that RR set draws its edges (see :func:`_rr_streams`).
@@ -269,7 +269,7 @@ def rr_ic_counts(pack, shift, table, in_indices, in_p, seeds, sizes, counts, vis
 
 
 @njit(cache=True, nogil=True)
-def rr_lt_counts(in_indptr, in_indices, in_p, node_p, seeds, sizes, sc, stats, path, ep):
+def rr_lt_counts(in_indptr, in_indices, in_p, shared_p, seeds, sizes, sc, stats, path, ep):
     """Sample RR sets under LT (reverse random walks) and count as :func:`rr_ic_counts`.
 
     From the current node ``w`` the walk moves to in-neighbour ``u`` with probability
@@ -301,7 +301,7 @@ def rr_lt_counts(in_indptr, in_indices, in_p, node_p, seeds, sizes, sc, stats, p
                 if a == e:
                     break
                 x = next_u01(s)
-                ps = node_p[w, 0]
+                ps = shared_p[w]
                 pick = np.int64(-1)
                 if ps >= 0.0:
                     if ps > 0.0:

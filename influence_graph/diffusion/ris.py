@@ -96,12 +96,12 @@ class _RRShared:
     model: str
     n: int
     ic: RRLayout | None = None
-    lt: tuple[np.ndarray, ...] | None = None  # in_indptr, in_indices, in_p, node_p
+    lt: tuple[np.ndarray, ...] | None = None  # in_indptr, in_indices, in_p, in_shared_p
 
 
 def _rr_task(shared: _RRShared, seeds: np.ndarray,
              sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Sample ``sizes[i]`` RR sets from ``seeds[i]``; counts per original user code."""
+    """Sample ``sizes[i]`` RR sets from ``seeds[i]``; counts per user code and stats."""
     n = shared.n
     stats = np.zeros(2, np.int64)
     if shared.ic is not None:
@@ -109,10 +109,10 @@ def _rr_task(shared: _RRShared, seeds: np.ndarray,
         counts = np.zeros(n, np.int64)
         kn.rr_ic_counts(lay.pack, lay.shift, lay.table, lay.in_indices, lay.in_p, seeds, sizes,
                         counts, np.zeros(n, np.uint8), np.empty(n, np.int32), stats)
-        return counts[lay.inv], stats
-    in_indptr, in_indices, in_p, node_p = shared.lt
+        return counts, stats
+    in_indptr, in_indices, in_p, shared_p = shared.lt
     sc = np.zeros((n, 2), np.int64)
-    kn.rr_lt_counts(in_indptr, in_indices, in_p, node_p, seeds, sizes, sc, stats,
+    kn.rr_lt_counts(in_indptr, in_indices, in_p, shared_p, seeds, sizes, sc, stats,
                     np.empty(n, np.int32), np.zeros(1, np.int64))
     return sc[:, 1].copy(), stats
 
@@ -130,16 +130,12 @@ def _next_round(done: int, rel_reached: float, rel_error: float) -> int:
     return int(min(max(need - done, -(-done // 16), 1), done * (2**_MAX_JUMP_LOG2 - 1)))
 
 
-def rr_shared(g: ProbabilityGraph, model: str, *, relabel: bool = False,
-              sampler: str = "auto") -> _RRShared:
+def rr_shared(g: ProbabilityGraph, model: str, *, sampler: str = "auto") -> _RRShared:
     """What the RR-set kernels read: the packed layout (IC, see
     :mod:`._rr_layout`) or the in-CSR with each node's shared in-edge weight (LT)."""
     if model == "ic":
-        return _RRShared("ic", g.n, ic=build_layout(g, relabel=relabel, sampler=sampler))
-    sp = g.in_shared_p
-    node_p = np.zeros((g.n, 2), np.float64)
-    node_p[:, 0] = sp
-    return _RRShared(model, g.n, lt=(g.in_indptr, g.in_indices, g.in_p, node_p))
+        return _RRShared("ic", g.n, ic=build_layout(g, sampler=sampler))
+    return _RRShared(model, g.n, lt=(g.in_indptr, g.in_indices, g.in_p, g.in_shared_p))
 
 
 def rr_intervals(counts: np.ndarray, theta: int, n: int, confidence: float, interval: str):

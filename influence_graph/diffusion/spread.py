@@ -293,7 +293,7 @@ def expected_spread(
 
     **Memory.** The graph keeps 24 bytes per edge (int32 neighbour and float64 p in
     both directions) plus 32 bytes per user; the build peaks near 80 bytes per input
-    row plus twice the id bytes; RIS under IC adds its sampling layout, 16 bytes per
+    row plus twice the id bytes; RIS under IC adds its sampling layout, 8 bytes per
     user, and every thread needs 21 bytes per user. RR sets are never stored, so memory does not grow with θ.
 
     References
