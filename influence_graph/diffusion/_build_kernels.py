@@ -249,6 +249,17 @@ def _sort_row(idx, val, a, b):
         val[a:b] = tv
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _indptr(keys, n):
+    """CSR row pointers (int64 ``n + 1``) of rows keyed by ``keys``."""
+    indptr = np.zeros(n + 1, np.int64)
+    for i in range(keys.shape[0]):
+        indptr[keys[i] + 1] += 1
+    for v in range(n):
+        indptr[v + 1] += indptr[v]
+    return indptr
+
+
 @njit(cache=True, nogil=True)
 def build_csr(src, tgt, p, n):
     """Out-CSR sorted by (source, target) and in-CSR sorted by (target, source).
@@ -258,11 +269,7 @@ def build_csr(src, tgt, p, n):
     ``(out_indptr, out_indices, out_p, in_indptr, in_indices, in_p)``.
     """
     m = src.shape[0]
-    out_indptr = np.zeros(n + 1, np.int64)
-    for i in range(m):
-        out_indptr[src[i] + 1] += 1
-    for v in range(n):
-        out_indptr[v + 1] += out_indptr[v]
+    out_indptr = _indptr(src, n)
     pos = out_indptr[:-1].copy()
     out_indices = np.empty(m, np.int32)
     out_p = np.empty(m, np.float64)
@@ -274,11 +281,7 @@ def build_csr(src, tgt, p, n):
         pos[s] = k + 1
     for v in range(n):
         _sort_row(out_indices, out_p, out_indptr[v], out_indptr[v + 1])
-    in_indptr = np.zeros(n + 1, np.int64)
-    for j in range(m):
-        in_indptr[out_indices[j] + 1] += 1
-    for v in range(n):
-        in_indptr[v + 1] += in_indptr[v]
+    in_indptr = _indptr(out_indices, n)
     pos = in_indptr[:-1].copy()
     in_indices = np.empty(m, np.int32)
     in_p = np.empty(m, np.float64)
