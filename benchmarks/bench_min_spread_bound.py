@@ -183,7 +183,7 @@ def measure(n: int, args) -> list[dict]:
     rate = measured_rate(n)
 
     def row(name: str, var: np.ndarray, rr_sets: int, seconds: float, **extra) -> dict:
-        """θ needed per target user when one RR set adds ``var`` to a count's variance."""
+        """θ needed per target user, from ``var``: the variance of a count over n RR sets."""
         nt = (z * z * n * var / (args.rel_error * sigma) ** 2)[target]
         r = {"n": n, "estimator": name, "target_users": int(target.sum()),
              "pilot_rr_sets": rr_sets, "theta_max": float(nt.max()),
@@ -202,7 +202,7 @@ def measure(n: int, args) -> list[dict]:
               "exact 1 hop": float((n * (c[0] - c[1]) / theta).sum() / a1.sum()),
               "exact 2 hops": float((n * (c[0] - c[2]) / theta).sum() / a2.sum())}
     for name, cnt in zip(checks, c, strict=True):
-        q = cnt / theta  # binomial count: variance n·q(1 − q) per RR set
+        q = cnt / theta  # binomial: a count over n RR sets has variance n·q(1 − q)
         rows.append(row(name, n * q * (1.0 - q), theta, t_pilot.seconds,
                         exact_part_check=checks[name]))
     # stratified roots: every user is the root once per cycle; the count of v in a cycle
@@ -219,8 +219,8 @@ def measure(n: int, args) -> list[dict]:
             s1 += cnt
             s2 += cnt.astype(np.float64) ** 2
     mean = s1 / k
-    var = (s2 - k * mean * mean) / (k - 1)  # per cycle of n RR sets
-    rows.append(row(f"stratified roots ({k} cycles)", var / n, k * n, t_sweep.seconds,
+    var = (s2 - k * mean * mean) / (k - 1)  # of a count over one cycle of n RR sets
+    rows.append(row(f"stratified roots ({k} cycles)", var, k * n, t_sweep.seconds,
                     variance_ratio_near_threshold_median=float(
                         np.median(var[band] / np.maximum(mean[band], 1e-300)))))
     return rows
