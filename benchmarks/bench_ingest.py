@@ -140,7 +140,7 @@ def probability_memory(path: str, n_jobs: int | None = None) -> dict:
     import influence_graph as ig
 
     from benchmarks.bench_spread_scaling import warm_up
-    from influence_graph.diffusion._csr import to_probability_graph
+    from influence_graph.diffusion.probability_graph import to_probability_graph
 
     probs = pl.read_parquet(path)
     m = probs.height

@@ -29,33 +29,35 @@ from .exceptions import (
 
 # public name -> module that defines it (relative to this package)
 _LAZY: dict[str, str] = {
-    "Dataset": ".dataset",
-    "make_dataset": ".dataset",
+    "Dataset": ".io.dataset",
+    "make_dataset": ".io.dataset",
     "IngestReport": ".io.report",
     "load_dataset": ".io.readers",
     "datasets": ".datasets",
     "InteractionGraphs": ".graphs",
     "build_graphs": ".graphs",
-    "activity": ".activity",
+    "activity": ".metrics.activity",
     "edge_probabilities": ".diffusion.probabilities",
     "expected_spread": ".diffusion.spread",
     "SpreadResult": ".diffusion.spread",
+    "SpreadOptions": ".diffusion.options",
     "influence": ".influence",
-    "observed_influence": ".observed",
-    "cascades": ".cascades",
-    "structural_metrics": ".structural",
-    "viral_centrality": ".structural",
-    "channel_ablation": ".channels",
-    "predictive_validity": ".validity",
-    "paired_differences": ".validity",
-    "activity_vs_influence": ".disagreement",
-    "compare_metrics": ".compare",
-    "MetricComparison": ".compare",
+    "observed_influence": ".metrics.observed",
+    "cascades": ".metrics.cascades",
+    "structural_metrics": ".metrics.structural",
+    "viral_centrality": ".diffusion.viral",
+    "channel_ablation": ".compare.ablation",
+    "predictive_validity": ".compare.validity",
+    "paired_differences": ".compare.validity",
+    "activity_vs_influence": ".compare.activity_vs_influence",
+    "compare_metrics": ".compare.metrics",
+    "MetricComparison": ".compare.metrics",
 }
 
-# Functions named like their own module (influence_graph.activity is both): import them
-# now, so the attribute is the function whatever is imported later. (Python binds a
-# submodule on its package when it is first imported; done here, the function wins.)
+# Functions named like a module of this package (influence_graph.activity is both, via
+# the one-release alias module activity.py): import them now, so the attribute is the
+# function whatever is imported later. (Python binds a submodule on its package when it
+# is first imported; done here, the function wins.)
 from .activity import activity  # noqa: E402, F401
 from .cascades import cascades  # noqa: E402, F401
 from .influence import influence  # noqa: E402, F401

@@ -29,7 +29,7 @@ def demo(
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress display.")] = False,
 ) -> None:
     """Build the synthetic world, score every user, compare the metrics, write a report."""
-    from .demo import run_demo
+    from .report.demo import run_demo
 
     index = run_demo(out, n_users=n_users, seed=seed, progress=not quiet)
     typer.echo(f"report written: {index}")

@@ -6,7 +6,7 @@ A chain a → b → c (b retweets a's post, c retweets b's retweet), then d ment
 
 >>> import polars as pl
 >>> from datetime import datetime, timezone
->>> from influence_graph.dataset import make_dataset
+>>> from influence_graph.io.dataset import make_dataset
 >>> ds = make_dataset(events=pl.DataFrame({
 ...     "user": ["a", "b", "c", "d"], "action": ["post", "retweet", "retweet", "mention"],
 ...     "target_user": [None, "a", "b", "c"], "post_id": ["p", "r1", "r2", None],
@@ -22,23 +22,36 @@ A chain a → b → c (b retweets a's post, c retweets b's retweet), then d ment
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import polars as pl
 
-from ._probability_choice import (
+from ._rng import SeedLike
+from ._validation import check_choice, check_dataset, check_number
+from .diffusion.choice import (
     POOLINGS,
+    SPREAD_GRAPHS,
     resolve_pooling,
     resolve_spread_graph,
     spread_probabilities,
 )
-from ._rng import SeedLike
-from ._validation import check_choice, check_dataset, check_int, check_number
-from .cascades import CASCADE_USER_COLUMNS, cascades
-from .channels import WeightedGraphs, restrict
-from .dataset import Dataset
-from .observed import OBSERVED_COLUMNS, observed_influence
+from .diffusion.options import SpreadOptions, spread_options
+from .diffusion.probability_graph import to_probability_graph
+from .diffusion.spread import expected_spread
+from .diffusion.viral import spectral_radius, viral_centrality
+from .graphs import GRAPHS, drop_zero, graphs_of, make_weights
+from .io.dataset import Dataset
+from .metrics.cascades import CASCADE_USER_COLUMNS, cascades
+from .metrics.observed import OBSERVED_COLUMNS, observed_influence
+from .metrics.structural import baselines
 
-__all__ = ["influence", "STRUCTURAL_COLUMNS", "SPREAD_COLUMNS", "VIRAL_AUTO_MAX_USERS"]
+__all__ = [
+    "influence",
+    "STRUCTURAL_COLUMNS",
+    "SPREAD_COLUMNS",
+    "SPREAD_DEFAULTS",
+    "VIRAL_AUTO_MAX_USERS",
+]
 
 STRUCTURAL_COLUMNS: tuple[str, ...] = (
     "in_degree",
@@ -64,8 +77,12 @@ VIRAL_AUTO_MAX_USERS = 50_000
 #: this: message passing then converges geometrically (and is accurate, Fink et al. 2023).
 #: Higgs with learned probabilities: radius 0.55, 9 steps, about 6 s for 304,691 users.
 VIRAL_AUTO_MAX_RADIUS = 0.9
-_GRAPHS = ("engagement", "follower", "retweet", "quote", "reply", "mention", "given")
 _PROB_METHODS = ("learned", "weighted_cascade", "constant", "trivalency", "given")
+#: influence()'s own defaults of the spread settings (see :class:`SpreadOptions`).
+SPREAD_DEFAULTS: dict[str, Any] = {
+    "model": "ic", "rel_error": 0.05, "confidence": 0.95, "top_k": 100,
+    "max_seconds": None, "n_jobs": None, "executor": None,
+}
 
 
 def influence(
@@ -89,6 +106,8 @@ def influence(
     cascade_actions: tuple[str, ...] = ("retweet", "quote"),
     seed: SeedLike = None,
     n_jobs: int | None = None,
+    executor: Any = None,
+    options: SpreadOptions | None = None,
 ) -> pl.DataFrame:
     """One table of influence measures, one row per user of ``ds``.
 
@@ -121,7 +140,7 @@ def influence(
         (Beta(1, 49): mean 0.02, worth 50 posts;
         :data:`influence_graph.diffusion.probabilities.DEFAULT_PRIOR`), a pair
         (a, b), or ``"empirical"`` (the pooled adoption rate of the data, worth 20
-        posts; :func:`influence_graph._probability_choice.resolve_prior`). On a
+        posts; :func:`influence_graph.diffusion.choice.resolve_prior`). On a
         follower graph, where most edges carry no evidence, the prior mean decides
         the spread's scale.
     pooling : {"auto", "source", "edge"}
@@ -138,9 +157,14 @@ def influence(
         :func:`influence_graph.channel_ablation`.
     spread : bool
         Compute expected spread (the slow part); False leaves those columns null.
-    model, rel_error, confidence, top_k, max_seconds, n_jobs
+    model, rel_error, confidence, top_k, max_seconds, n_jobs, executor
         Passed to :func:`influence_graph.expected_spread` (IC/LT, precision target,
-        time budget, threads).
+        time budget, threads, a Dask client); or give them all at once as
+        ``options``.
+    options : SpreadOptions, optional
+        The estimator settings as one checked object
+        (:class:`influence_graph.diffusion.SpreadOptions`); the keywords above must
+        then stay at their defaults.
     viral : bool or None
         Compute viral centrality on the same probabilities. ``None`` (default): when
         ``probabilities="given"``, when the data set has at most
@@ -152,7 +176,7 @@ def influence(
         Convergence tolerance of viral centrality (1e-3 = the published value).
     channel_weights : mapping, optional
         Weight per channel (retweet, quote, reply, mention), default 1 each
-        (:data:`influence_graph.channels.DEFAULT_CHANNEL_WEIGHTS`). Weights multiply
+        (:data:`influence_graph.graphs.DEFAULT_CHANNEL_WEIGHTS`). Weights multiply
         each event's contribution to the engagement graph's strengths and PageRank;
         a weight of 0 removes the channel's events everywhere (observed counts,
         cascades, probabilities, spread).
@@ -236,42 +260,40 @@ def influence(
     across model versions is not a change in the user.
     """
     check_dataset("ds", ds)
-    check_choice("graph", graph, _GRAPHS)
+    check_choice("graph", graph, GRAPHS)
     check_choice("probabilities", probabilities, _PROB_METHODS)
     check_choice("pooling", pooling, POOLINGS)
-    check_choice("spread_graph", spread_graph, ("auto", *_GRAPHS))
+    check_choice("spread_graph", spread_graph, SPREAD_GRAPHS)
     check_number("vc_tol", vc_tol, low=0.0, high=1.0, low_open=True, high_open=True)
-    if top_k is not None:
-        check_int("top_k", top_k, low=1)
-    d = restrict(ds, channel_weights=channel_weights, platform_weights=platform_weights)
+    opts = spread_options(
+        options, SPREAD_DEFAULTS, model=model, rel_error=rel_error, confidence=confidence,
+        top_k=top_k, max_seconds=max_seconds, n_jobs=n_jobs, executor=executor,
+    )
+    weights = make_weights(channel_weights, platform_weights)
+    d = drop_zero(ds, weights)
+    g = graphs_of(d, weights)
     out = observed_influence(d)
     out = out.join(cascades(d, actions=cascade_actions).users, on="user", how="left")
-    out = out.join(_structural(d, graph, channel_weights, platform_weights), on="user", how="left")
+    out = out.join(baselines(g, graph), on="user", how="left")
     probs = None
     if viral is not False or spread:
-        probs = spread_probabilities(
-            d,
+        table = spread_probabilities(
+            g,
             probabilities,
             graph=resolve_spread_graph(d, spread_graph, fallback=graph),
             seed=seed,
             prior=prior,
             pooling=resolve_pooling(d, pooling),
         )
-        from .diffusion._csr import to_probability_graph
-
-        has_edges = probs.height > 0
+        has_edges = table.height > 0
         # validated and indexed once, shared by the spectral radius, viral centrality
         # and the spread estimator
-        probs = to_probability_graph(probs, users=ds.user_ids)
+        probs = to_probability_graph(table, users=ds.user_ids)
     if viral is None:
         viral = probabilities == "given" or ds.n_users <= VIRAL_AUTO_MAX_USERS
         if not viral and probs is not None and has_edges:
-            from .structural import spectral_radius
-
             viral = spectral_radius(probs) < VIRAL_AUTO_MAX_RADIUS
     if viral:
-        from .structural import viral_centrality
-
         vc = viral_centrality(probs, tol=vc_tol).select(
             "user", "viral_centrality", "vc_converged"
         )
@@ -281,17 +303,16 @@ def influence(
             viral_centrality=pl.lit(None, pl.Float64), vc_converged=pl.lit(None, pl.Boolean)
         )
     if spread:
-        from .diffusion.spread import expected_spread
-
         res = expected_spread(
             probs,
-            model=model,
-            rel_error=rel_error,
-            confidence=confidence,
-            top_k=top_k,
-            max_seconds=max_seconds,
+            model=opts.model,  # type: ignore[arg-type]
+            rel_error=opts.rel_error,
+            confidence=opts.confidence,
+            top_k=opts.top_k,
+            max_seconds=opts.max_seconds,
             seed=seed,
-            n_jobs=n_jobs,
+            n_jobs=opts.n_jobs,
+            executor=opts.executor,
         )
         sp = res.table.select(
             "user",
@@ -323,13 +344,3 @@ def influence(
         *SPREAD_COLUMNS,
     ]
     return out.select(cols).sort("user")
-
-
-def _structural(ds: Dataset, graph: str, channel_weights, platform_weights) -> pl.DataFrame:
-    from .structural import structural_metrics
-
-    if graph == "engagement":
-        return structural_metrics(
-            WeightedGraphs(ds, channel_weights, platform_weights), graph="engagement"
-        )
-    return structural_metrics(ds, graph=graph)

@@ -26,7 +26,7 @@ from typing import Any
 
 from ._validation import bad_param
 
-__all__ = ["resolve_n_jobs", "is_dask_client", "TaskRunner"]
+__all__ = ["resolve_n_jobs", "is_dask_client", "check_executor", "TaskRunner"]
 
 
 def _available_cores() -> int:
@@ -58,6 +58,14 @@ def is_dask_client(executor: Any) -> bool:
     return type(executor).__name__ == "Client" and type(executor).__module__.startswith("distributed")
 
 
+def check_executor(executor: Any) -> None:
+    """Raise TypeError unless ``executor`` is None or a ``dask.distributed.Client``."""
+    if executor is not None and not is_dask_client(executor):
+        raise TypeError(
+            "executor must be a dask.distributed.Client (or None for local threads); "
+            f"got {type(executor).__name__}")
+
+
 class TaskRunner:
     """Map task functions over argument tuples, locally (threads) or on Dask.
 
@@ -74,11 +82,8 @@ class TaskRunner:
     def __init__(self, shared: Any, *, n_jobs: int | None = None, executor: Any = None):
         self.shared = shared
         self.executor = executor
+        check_executor(executor)
         if executor is not None:
-            if not is_dask_client(executor):
-                raise TypeError(
-                    "executor must be a dask.distributed.Client (or None for local threads); "
-                    f"got {type(executor).__name__}")
             self._future = executor.scatter(shared, broadcast=True, hash=False)
             self.workers = max(1, len(executor.scheduler_info().get("workers", {})))
             self._pool = None

@@ -29,7 +29,7 @@
 import polars as pl
 
 import influence_graph as ig
-from influence_graph import plots
+from influence_graph.report import plots
 
 pl.Config(tbl_rows=20, tbl_cols=12, fmt_str_lengths=40)
 

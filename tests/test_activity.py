@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import influence_graph as ig
-from influence_graph.activity import ACTIVITY_COLUMNS, activity
-from influence_graph.dataset import make_dataset
+from influence_graph.metrics.activity import ACTIVITY_COLUMNS, activity
+from influence_graph.io.dataset import make_dataset
 from tests.conftest import events_frame
 
 ROWS = [

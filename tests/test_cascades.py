@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from influence_graph.cascades import cascades, structural_virality
-from influence_graph.dataset import make_dataset
+from influence_graph.metrics.cascades import cascades, structural_virality
+from influence_graph.io.dataset import make_dataset
 from influence_graph.exceptions import InputValidationError
 from tests.conftest import events_frame
 
-C = importlib.import_module("influence_graph.cascades")  # the module; ig.cascades is the function
+C = importlib.import_module("influence_graph.metrics.cascades")  # the module; ig.cascades is the function
 
 
 def _user(res, u):

@@ -5,17 +5,17 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from influence_graph.channels import (
+from influence_graph.compare.ablation import channel_ablation
+from influence_graph.graphs import (
     DEFAULT_CHANNEL_WEIGHTS,
-    WeightedGraphs,
-    channel_ablation,
+    build_graphs,
     check_weights,
     restrict,
     weighted_edges,
 )
-from influence_graph.dataset import make_dataset
+from influence_graph.io.dataset import make_dataset
 from influence_graph.exceptions import InputValidationError
-from influence_graph.structural import structural_metrics
+from influence_graph.metrics.structural import structural_metrics
 from tests.conftest import events_frame
 
 
@@ -74,12 +74,12 @@ def test_weight_validation():
         check_weights("channel_weights", [("reply", 1)], None)  # type: ignore[arg-type]
 
 
-def test_weighted_graphs_feed_structural_metrics():
-    base = structural_metrics(WeightedGraphs(_ds()), graph="engagement")
+def test_weighted_engagement_graph_feeds_structural_metrics():
+    base = structural_metrics(build_graphs(_ds()), graph="engagement")
     assert base["user"].to_list() == ["a", "b", "c", "d", "e"]
     a = base.filter(pl.col("user") == "a").row(0, named=True)
     assert (a["out_degree"], a["out_strength"]) == (2, 3.0)
-    w = structural_metrics(WeightedGraphs(_ds(), {"retweet": 2.0}), graph="engagement")
+    w = structural_metrics(build_graphs(_ds(), channel_weights={"retweet": 2.0}), graph="engagement")
     assert w.filter(pl.col("user") == "a")["out_strength"].item() == 5.0
     # same as the Dataset route when weights are the defaults
     direct = structural_metrics(_ds(), graph="engagement")

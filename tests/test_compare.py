@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
-from influence_graph.compare import (
+from influence_graph.compare.metrics import (
     DegenerateMetricWarning,
     MetricComparison,
     _bootstrap_group,

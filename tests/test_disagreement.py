@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from influence_graph.disagreement import activity_vs_influence
+from influence_graph.compare.activity_vs_influence import activity_vs_influence
 from influence_graph.exceptions import InputValidationError
 
 

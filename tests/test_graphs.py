@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import influence_graph as ig
-from influence_graph.dataset import make_dataset
+from influence_graph.io.dataset import make_dataset
 from influence_graph.exceptions import InputValidationError
 from influence_graph.graphs import LAYERS, build_graphs
 from tests.conftest import events_frame

@@ -6,11 +6,11 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from influence_graph.cascades import CASCADE_USER_COLUMNS
-from influence_graph.dataset import make_dataset
+from influence_graph.metrics.cascades import CASCADE_USER_COLUMNS
+from influence_graph.io.dataset import make_dataset
 from influence_graph.exceptions import InputValidationError
 from influence_graph.influence import SPREAD_COLUMNS, STRUCTURAL_COLUMNS, influence
-from influence_graph.observed import OBSERVED_COLUMNS
+from influence_graph.metrics.observed import OBSERVED_COLUMNS
 from tests.conftest import events_frame
 
 ALL = [

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from influence_graph.dataset import make_dataset
-from influence_graph.observed import OBSERVED_COLUMNS, observed_influence
+from influence_graph.io.dataset import make_dataset
+from influence_graph.metrics.observed import OBSERVED_COLUMNS, observed_influence
 from tests.conftest import events_frame
 
 

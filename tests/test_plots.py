@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 from matplotlib.figure import Figure
 
-from influence_graph import plots
+from influence_graph.report import plots
 from influence_graph.compare import compare_metrics
 
 
@@ -118,7 +118,7 @@ def test_no_pyplot_state_and_headless():
     # importing and using the module never selects a backend or touches pyplot
     code = (
         "import sys, polars as pl\n"
-        "from influence_graph import plots\n"
+        "from influence_graph.report import plots\n"
         "t = pl.DataFrame({'user': ['a','b','c'], 'spread': [1.0, 2.0, 3.0],"
         " 'ci_low': [1.0, 1.5, 2.0], 'ci_high': [1.0, 2.5, 4.0]})\n"
         "plots.spread_intervals(t).savefig(sys.argv[1])\n"

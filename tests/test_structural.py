@@ -12,9 +12,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.stats import spearmanr
 
-from influence_graph.dataset import make_dataset
+from influence_graph.io.dataset import make_dataset
 from influence_graph.exceptions import InputValidationError
-from influence_graph.structural import spectral_radius, structural_metrics, viral_centrality
+from influence_graph.diffusion.viral import spectral_radius, viral_centrality
+from influence_graph.metrics.structural import structural_metrics
 from tests.conftest import events_frame
 
 
@@ -506,7 +507,7 @@ def test_row_order_and_relabelling_invariance(pairs, rnd):
 
 
 def test_empty_inputs_give_well_typed_empty_tables():
-    from influence_graph.structural import STRUCTURAL_SCHEMA
+    from influence_graph.metrics.structural import STRUCTURAL_SCHEMA
 
     m = structural_metrics(make_dataset())
     assert m.height == 0 and m.schema == pl.Schema(STRUCTURAL_SCHEMA)

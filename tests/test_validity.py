@@ -7,9 +7,9 @@ from datetime import datetime, timezone
 import polars as pl
 import pytest
 
-from influence_graph.dataset import make_dataset
+from influence_graph.io.dataset import make_dataset
 from influence_graph.exceptions import InputValidationError
-from influence_graph.validity import (
+from influence_graph.compare.validity import (
     future_targets,
     paired_differences,
     predictive_validity,

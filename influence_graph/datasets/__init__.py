@@ -14,6 +14,7 @@ True
 
 from __future__ import annotations
 
+from .cascade_world import cascade_world
 from .congress import congress
 from .higgs import higgs
 from .synthetic import synthetic

@@ -7,8 +7,8 @@ the export convention of ``target_user`` is a knob (``attribution``).
 
 Examples
 --------
->>> import influence_graph as ig
->>> ds = ig.datasets.cascade_world(n_users=200, n_days=10, seed=1)
+>>> from influence_graph.datasets.cascade_world import cascade_world
+>>> ds = cascade_world(n_users=200, n_days=10, seed=1)
 >>> ds.name, ds.n_users
 ('cascade_world', 200)
 >>> sorted(ds.events["action"].unique().cast(str).to_list())
@@ -17,148 +17,25 @@ Examples
 
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import polars as pl
 
 from .._rng import SeedLike, as_generator, as_seed_sequence, seed_entropy, task_seeds
 from .._validation import bad_param, check_choice, check_int, check_number
-from ..dataset import Dataset, make_dataset
+from ..io.dataset import Dataset, make_dataset
 from ..io.schema import ACTIONS
-from ._cw_events import cascades, csr, engagements
-from ._cw_graph import US_PER_DAY, attachment_graph
+from ._cw_sim import US_PER_DAY, attachment_graph, calibrate_scale, cascades, csr, engagements
+from ._cw_truth import CascadeWorldTruth
 from .synthetic import TOPIC_NAMES
 
 __all__ = ["cascade_world", "CascadeWorldTruth"]
 
-#: Independent random streams, one per stage (``task_seeds`` order; the spread seed is next).
+#: Independent random streams, one per stage (``task_seeds`` order; then the calibration
+#: stream of ``c`` and the seed of the true-spread tables).
 _STREAMS = ("traits", "graph", "posts", "cascades", "engagements")
-
-
-@dataclass(frozen=True, eq=False)
-class CascadeWorldTruth:
-    """The planted facts of a :func:`cascade_world` (``ds.truth``); tables keyed by ``user``.
-
-    Attributes
-    ----------
-    users : polars.DataFrame
-        ``user``, ``persuasiveness`` (a), ``susceptibility`` (b), ``post_rate`` (posts per
-        day), ``main_topic`` (largest interest), ``followers``, ``following``, ``posts``
-        (original posts in the window) and ``joined`` (arrival rank in the graph's growth).
-    interests : polars.DataFrame
-        ``user``, ``topic``, ``interest`` (θ; sums to 1 per user; also the topic mix of
-        the user's own posts).
-    probabilities : polars.DataFrame
-        One row per follower edge, ``source`` (followee) → ``target`` (follower): ``p``,
-        the topic-averaged probability ``Σ_k θ_source,k · p_k`` (topic drawn from the
-        source's own mix). Per-topic values: :meth:`edge_probabilities`.
-    cascades : polars.DataFrame
-        One row per adoption (retweet), the true who-got-it-from-whom: ``post_id``,
-        ``user``, ``source_user`` (the holder it came from), ``parent_post_id``,
-        ``root_post_id``, ``root_user``, ``depth`` (≥ 1) and ``topic``.
-    posts : polars.DataFrame
-        One row per original post: ``post_id``, ``user``, ``topic``, ``timestamp``,
-        ``size`` (the post plus its adoptions in the window) and ``max_depth``.
-    topics : tuple of str
-    scale : float
-        The global scale ``c`` of the transmission probabilities.
-    attribution : str
-        The export convention of the events (``"parent"`` or ``"root"``).
-    params : dict
-        Every knob, as passed.
-    spread_rel_error : float
-    spread_seed : int
-    """
-
-    users: pl.DataFrame
-    interests: pl.DataFrame
-    probabilities: pl.DataFrame
-    cascades: pl.DataFrame
-    posts: pl.DataFrame
-    topics: tuple[str, ...]
-    scale: float
-    attribution: str
-    params: dict[str, Any]
-    spread_rel_error: float = 0.05
-    spread_seed: int = 0
-    _P: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
-    _theta: np.ndarray = field(default=None, repr=False)  # type: ignore[assignment]
-    _memo: dict[Any, pl.DataFrame] = field(default_factory=dict, repr=False)
-
-    def __repr__(self) -> str:
-        return (
-            f"CascadeWorldTruth({self.users.height:,} users, {len(self.topics)} topics, "
-            f"{self.probabilities.height:,} follower edges, {self.posts.height:,} posts, "
-            f"{self.cascades.height:,} adoptions, attribution={self.attribution!r})"
-        )
-
-    def edge_probabilities(self, topic: str | None = None) -> pl.DataFrame:
-        """``source, target, p`` for one topic's posts (``None``: the topic-averaged ``p``).
-
-        Raises
-        ------
-        InputValidationError
-            When ``topic`` is not one of :attr:`topics` (rule ``BAD_PARAM``).
-        """
-        if topic is None:
-            return self.probabilities
-        k = self.topics.index(check_choice("topic", topic, self.topics))
-        return self.probabilities.with_columns(p=pl.Series(self._P[:, k]))
-
-    @functools.cached_property
-    def topic_probabilities(self) -> pl.DataFrame:
-        """Long table ``source, target, topic, p``: every edge's per-topic probability."""
-        parts = [self.edge_probabilities(t).with_columns(topic=pl.lit(t)) for t in self.topics]
-        return pl.concat(parts).select("source", "target", "topic", "p").sort("source", "target", "topic")
-
-    def true_spread(self, *, rel_error: float | None = None, seed: int | None = None) -> pl.DataFrame:
-        """True expected spread of one post per user: ``Σ_k θ_u,k · σ_k(u)`` (cached).
-
-        ``σ_k(u)`` is the IC spread from ``u`` (``u`` counted) under topic ``k``'s
-        probabilities, estimated by the package's RIS engine (``expected_spread``, top
-        100 users at ``rel_error``); ``se = sqrt(Σ_k θ_u,k² · se_k²)``. Untruncated by
-        the window, so the observed mean size of a user's posts is a little smaller.
-
-        Parameters
-        ----------
-        rel_error : float, optional
-            Default :attr:`spread_rel_error`.
-        seed : int, optional
-            Default :attr:`spread_seed` (topic ``k`` uses ``seed + k``).
-
-        Returns
-        -------
-        polars.DataFrame
-            ``user``, ``spread`` (≥ 1), ``outward`` (``spread − 1``), ``se``, ``rank``.
-        """
-        from .. import expected_spread
-
-        rel = self.spread_rel_error if rel_error is None else check_number(
-            "rel_error", rel_error, low=0, high=1, low_open=True)
-        base = self.spread_seed if seed is None else check_int("seed", seed, low=0)
-        key = (rel, base)
-        if key not in self._memo:
-            users = self.users["user"]
-            spread = np.zeros(users.len())
-            var = np.zeros(users.len())
-            for k in range(len(self.topics)):
-                table = self.probabilities.with_columns(p=pl.Series(self._P[:, k])).filter(pl.col("p") > 0)
-                res = expected_spread(table, users=users, rel_error=rel, top_k=100, seed=base + k).table
-                res = users.to_frame().join(res, on="user", how="left", maintain_order="left")
-                spread += self._theta[:, k] * res["spread"].to_numpy()
-                var += (self._theta[:, k] * res["se"].to_numpy()) ** 2
-            out = pl.DataFrame({"user": users, "spread": spread, "outward": spread - 1.0, "se": np.sqrt(var)})
-            self._memo[key] = out.with_columns(rank=pl.col("spread").rank("min", descending=True))
-        return self._memo[key]
-
-    @functools.cached_property
-    def spread(self) -> pl.DataFrame:
-        """``true_spread()`` at the default precision and seed."""
-        return self.true_spread()
 
 
 def _series_or_null(names: pl.Series, idx: np.ndarray) -> pl.Series:
@@ -168,16 +45,6 @@ def _series_or_null(names: pl.Series, idx: np.ndarray) -> pl.Series:
 
 def _timestamps(us: np.ndarray) -> pl.Series:
     return pl.Series(us, dtype=pl.Int64).cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
-
-
-def _spectral_radius(src: np.ndarray, dst: np.ndarray, w: np.ndarray, n: int, iters: int = 300) -> float:
-    """Largest eigenvalue of the weighted adjacency ``M[src, dst] = w`` (power iteration on ``M + I``)."""
-    x = np.full(n, 1.0 / n)
-    for _ in range(iters):
-        y = x + np.bincount(dst, weights=w * x[src], minlength=n)
-        ratio = y.sum()  # x sums to 1 and is non-negative, so this tends to ρ + 1
-        x = y / ratio
-    return float(ratio - 1.0)
 
 
 def cascade_world(
@@ -194,7 +61,7 @@ def cascade_world(
     persuasiveness_sigma: float = 1.0,
     susceptibility_sigma: float = 0.8,
     topic_concentration: float = 0.5,
-    branching: float = 0.6,
+    mean_cascade: float = 3.0,
     delay_hours: float = 1.0,
     reply_rate: float = 0.05,
     mention_rate: float = 0.02,
@@ -218,7 +85,8 @@ def cascade_world(
     n_topics : int, default 5
         Number of topics K (≥ 1).
     mean_following : float, default 10
-        Mean number of accounts a newcomer follows (before follow-backs).
+        Mean number of accounts a newcomer follows (before follow-backs; capped by the
+        number of users who joined before).
     reciprocity : float in [0, 1], default 0.3
         Probability that a follow is returned.
     in_degree_exponent : float > 2, default 2.3
@@ -229,9 +97,10 @@ def cascade_world(
         Log-sd of ``a_u`` and ``b_v`` (log-normal, median 1).
     topic_concentration : float, default 0.5
         Dirichlet parameter of θ (small: users care about few topics).
-    branching : float, default 0.6
-        Sets ``c``: the post-rate-weighted mean number of first-generation adopters of
-        a post, before the cap at 1.
+    mean_cascade : float > 1, default 3
+        Target of the calibration of ``c``: the expected size of a post's cascade (the
+        post counted, untruncated by the window; the observed mean is a little lower).
+        When the graph cannot reach it, ``c`` grows until every edge passes surely.
     delay_hours : float, default 1
         Mean of the exponential delay of an adoption or reply after its parent.
     reply_rate, mention_rate : float, default 0.05 and 0.02
@@ -270,22 +139,24 @@ def cascade_world(
     .. math:: p_{u \to v, k} = \min(1,\; c \cdot a_u \cdot b_v \cdot \theta_{v,k})
 
     The adoption is a ``retweet`` with ``parent_id`` the holder's item, after an
-    exponential delay; the earliest arrival wins within a generation.
+    exponential delay; the earliest arrival wins within a generation. The scale ``c``
+    is set by bisection (on its own stream) so that 4,000 simulated posts, authors
+    drawn ∝ post rate, reach ``mean_cascade`` on average.
 
     Examples
     --------
-    >>> import influence_graph as ig
-    >>> ds = ig.datasets.cascade_world(n_users=300, n_days=20, seed=3)
+    >>> from influence_graph.datasets.cascade_world import cascade_world
+    >>> ds = cascade_world(n_users=300, n_days=20, seed=3)
     >>> ds.events.columns
     ['event_id', 'user', 'action', 'target_user', 'post_id', 'parent_id', 'timestamp',
      'topics', 'platform']
-    >>> ig.datasets.cascade_world(n_users=300, n_days=20, seed=3).events.equals(ds.events)
+    >>> cascade_world(n_users=300, n_days=20, seed=3).events.equals(ds.events)
     True
     >>> t = ds.truth
     >>> t.users.columns[:4], t.topics[:2]
     (['user', 'persuasiveness', 'susceptibility', 'post_rate'], ('science', 'politics'))
     >>> round(float(t.posts["size"].mean()), 1)
-    1.8
+    3.3
     >>> s = t.true_spread(rel_error=0.2)
     >>> s.columns, bool(s["spread"].min() >= 1)
     (['user', 'spread', 'outward', 'se', 'rank'], True)
@@ -294,15 +165,16 @@ def cascade_world(
     check_number("n_days", n_days, low=0, low_open=True)
     check_choice("attribution", attribution, ("parent", "root"))
     check_int("n_topics", n_topics, low=1)
-    check_number("mean_following", mean_following, low=1, high=n_users - 1)
+    check_number("mean_following", mean_following, low=1)
     check_number("reciprocity", reciprocity, low=0, high=1)
     check_number("in_degree_exponent", in_degree_exponent, low=2, low_open=True)
     for name, v in (("posts_per_day", posts_per_day), ("topic_concentration", topic_concentration),
-                    ("delay_hours", delay_hours), ("branching", branching)):
+                    ("delay_hours", delay_hours)):
         check_number(name, v, low=0, low_open=True)
     for name, v in (("persuasiveness_sigma", persuasiveness_sigma),
                     ("susceptibility_sigma", susceptibility_sigma), ("reply_rate", reply_rate)):
         check_number(name, v, low=0)
+    check_number("mean_cascade", mean_cascade, low=1, low_open=True)
     check_number("mention_rate", mention_rate, low=0, high=1)
     check_number("spread_rel_error", spread_rel_error, low=0, high=1, low_open=True)
     if not isinstance(start, datetime) or start.tzinfo is None:
@@ -312,7 +184,7 @@ def cascade_world(
         mean_following=mean_following, reciprocity=reciprocity,
         in_degree_exponent=in_degree_exponent, posts_per_day=posts_per_day,
         persuasiveness_sigma=persuasiveness_sigma, susceptibility_sigma=susceptibility_sigma,
-        topic_concentration=topic_concentration, branching=branching, delay_hours=delay_hours,
+        topic_concentration=topic_concentration, mean_cascade=mean_cascade, delay_hours=delay_hours,
         reply_rate=reply_rate, mention_rate=mention_rate, start=start,
         spread_rel_error=spread_rel_error,
     )
@@ -329,8 +201,8 @@ def cascade_world(
                          reciprocity=float(reciprocity), exponent=float(in_degree_exponent))
     indptr, order = csr(g.followee, g.follower, n)  # content edges followee -> follower
     src, dst = g.followee[order], g.follower[order]
-    radius = max(_spectral_radius(src, dst, a[src] * b[dst] * theta[dst, k], n) for k in range(K))
-    scale = float(branching / radius) if radius > 0 else 0.0
+    scale = calibrate_scale(int(task_seeds(ss, 1, offset=len(_STREAMS))[0]), indptr, dst, src, a=a,
+                            b=b, theta=theta, rate=rate, target=float(mean_cascade))
     P = np.minimum(1.0, scale * a[src, None] * b[dst, None] * theta[dst])
 
     g_p = rng["posts"]
@@ -376,7 +248,8 @@ def cascade_world(
         "post_id": post_ids, "parent_id": _series_or_null(post_ids, parent), "timestamp": ts,
         "topic": topic_names.gather(root_topic[root]),
     }).with_columns(topics=pl.concat_list("topic")).drop("topic")
-    follows = pl.DataFrame({"follower": names.gather(g.follower), "followee": names.gather(g.followee),
+    follows = pl.DataFrame({"follower": names.gather(g.follower),
+                            "followee": names.gather(g.followee),
                             "since": _timestamps(int(start.timestamp() * 1_000_000) + g.since)})
 
     A = ad.user.size
@@ -385,7 +258,8 @@ def cascade_world(
     cascades_t = pl.DataFrame({
         "post_id": post_ids.gather(a_idx), "user": names.gather(ad.user),
         "source_user": names.gather(holder), "parent_post_id": post_ids.gather(ad.parent),
-        "root_post_id": post_ids.gather(ad.cascade), "root_user": names.gather(root_user[ad.cascade]),
+        "root_post_id": post_ids.gather(ad.cascade),
+        "root_user": names.gather(root_user[ad.cascade]),
         "depth": ad.depth, "topic": topic_names.gather(root_topic[ad.cascade]),
     })[a_order]
     max_depth = np.zeros(R, dtype=np.int64)
@@ -399,7 +273,8 @@ def cascade_world(
     users_t = pl.DataFrame({
         "user": names, "persuasiveness": a, "susceptibility": b, "post_rate": rate,
         "main_topic": topic_names.gather(theta.argmax(axis=1)),
-        "followers": np.bincount(g.followee, minlength=n), "following": np.bincount(g.follower, minlength=n),
+        "followers": np.bincount(g.followee, minlength=n),
+        "following": np.bincount(g.follower, minlength=n),
         "posts": np.bincount(root_user, minlength=n), "joined": g.joined,
     })
     interests = pl.DataFrame({"user": names.gather(np.repeat(np.arange(n), K)),
@@ -411,7 +286,8 @@ def cascade_world(
         users=users_t, interests=interests, probabilities=probabilities, cascades=cascades_t,
         posts=posts, topics=tuple(topic_names.to_list()), scale=scale, attribution=attribution,
         params=params, spread_rel_error=float(spread_rel_error),
-        spread_seed=int(task_seeds(ss, 1, offset=len(_STREAMS))[0] % (2**62)), _P=P, _theta=theta,
+        spread_seed=int(task_seeds(ss, 1, offset=len(_STREAMS) + 1)[0] % (2**62)),
+        _P=P, _theta=theta,
     )
     provenance = {
         "generator": "influence_graph.datasets.cascade_world", "seed": seed_entropy(ss),

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from ..dataset import Dataset, make_dataset
+from ..io.dataset import Dataset, make_dataset
 from ..exceptions import Failure, InputValidationError
 from ..io.report import IngestReport, SourceReport
 from ._fetch import locate

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ..dataset import Dataset, make_dataset
+from ..io.dataset import Dataset, make_dataset
 from ..exceptions import Failure, InputValidationError
 from ..io.report import IngestReport, SourceReport
 from ..io.schema import ACTION_DTYPE, TIMESTAMP_DTYPE

@@ -31,7 +31,7 @@ import polars as pl
 
 from .._rng import SeedLike, as_generator, as_seed_sequence, seed_entropy, task_seeds
 from .._validation import bad_param, check_int, check_number
-from ..dataset import Dataset, make_dataset
+from ..io.dataset import Dataset, make_dataset
 from ._world_cascades import csr
 from ._world_events import categorical, make_events
 from ._world_graph import US_PER_DAY, follow_edges

@@ -10,15 +10,17 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-__all__ = ["edge_probabilities", "expected_spread", "SpreadResult", "ProbabilityGraph", "to_probability_graph"]
-
 _LAZY = {
     "edge_probabilities": ".probabilities",
     "expected_spread": ".spread",
     "SpreadResult": ".spread",
-    "ProbabilityGraph": "._csr",
-    "to_probability_graph": "._csr",
+    "SpreadOptions": ".options",
+    "ProbabilityGraph": ".probability_graph",
+    "to_probability_graph": ".probability_graph",
+    "viral_centrality": ".viral",
+    "spectral_radius": ".viral",
 }
+__all__ = list(_LAZY)
 
 
 def __getattr__(name: str) -> Any:

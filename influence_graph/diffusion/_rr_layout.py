@@ -43,7 +43,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._csr import ProbabilityGraph
+from .probability_graph import ProbabilityGraph
 
 __all__ = ["RRLayout", "build_layout", "node_classes", "SAMPLERS",
            "ALL", "BINOMIAL", "SKIP", "COIN",

@@ -26,9 +26,14 @@ Examples
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-__all__ = ["RELATIVE_TO", "relative_half_width", "target_mask", "precision_reached", "describe_target"]
+__all__ = [
+    "RELATIVE_TO", "MAX_JUMP_LOG2", "relative_half_width", "target_mask", "precision_reached",
+    "describe_target", "next_round",
+]
 
 
 RELATIVE_TO = ("spread", "outward")
@@ -96,3 +101,20 @@ def describe_target(
         what = "all users"
     tail = "" if relative_to == "spread" else " of outward"
     return f"{what} at rel_error={rel_error:g}{tail}"
+
+
+#: A round adds at most (2**MAX_JUMP_LOG2 - 1) times what is done (8× in all).
+MAX_JUMP_LOG2 = 3
+
+
+def next_round(done: int, rel_reached: float, rel_error: float) -> int:
+    """Units (blocks or cascades) to add in the next round.
+
+    The predicted total (relative width ∝ 1/√θ, plus 5 %) minus what is done, at least a
+    sixteenth more (a round costs one interval pass over all users; a larger minimum
+    step made long runs overshoot their target by up to a quarter) and at most 8× in all.
+    """
+    if not math.isfinite(rel_reached):
+        return done * (2**MAX_JUMP_LOG2 - 1)
+    need = math.ceil(done * (rel_reached / rel_error) ** 2 * 1.05)
+    return int(min(max(need - done, -(-done // 16), 1), done * (2**MAX_JUMP_LOG2 - 1)))

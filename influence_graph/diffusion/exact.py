@@ -27,7 +27,7 @@ import numpy as np
 from numba import njit
 
 from ..exceptions import EstimatorError
-from ._csr import ProbabilityGraph
+from .probability_graph import ProbabilityGraph
 from ._kernels import reach_sizes
 
 __all__ = ["MAX_WORLDS_LOG2", "exact_spread"]

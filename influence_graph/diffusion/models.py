@@ -24,7 +24,7 @@ import numpy as np
 from .._validation import check_choice
 from ..exceptions import Failure, InputValidationError
 from ._build_kernels import row_sums
-from ._csr import ProbabilityGraph
+from .probability_graph import ProbabilityGraph
 
 __all__ = ["MODELS", "LT_TOLERANCE", "check_model", "in_weight_sums"]
 

@@ -34,10 +34,11 @@ import numpy as np
 from .._rng import SeedLike, as_seed_sequence, task_seeds
 from ..parallel import TaskRunner
 from . import _kernels as kn
-from ._csr import ProbabilityGraph
+from .probability_graph import ProbabilityGraph
 from ._stopping import precision_reached
 from .intervals import t_interval
-from .ris import Estimate, _next_round
+from ._stopping import next_round
+from .estimate import Estimate
 
 __all__ = ["MIN_REPS", "SOURCES_PER_TASK", "DEFAULT_MAX_REPS", "mc_estimate"]
 
@@ -159,7 +160,7 @@ def mc_estimate(
                     break
                 if last:
                     break
-                add = _next_round(R, rel_reached, rel_error)
+                add = next_round(R, rel_reached, rel_error)
     if R:
         spread, sd = _moments(sums, sumsq, R)
         se, lo, hi = t_interval(spread, sd, R, confidence)

@@ -26,7 +26,8 @@ import polars as pl
 from .._rng import SeedLike, as_seed_sequence
 from .._validation import bad_param, check_choice, check_columns, check_number, check_probability
 from ..exceptions import Failure, InputValidationError
-from ..structural import GRAPHS, _edge_table, _is_dataset, _missing_graph
+from ..graphs import GRAPHS, InteractionGraphs, as_graphs, edge_table, missing_graph
+from ..io.dataset import Dataset
 
 __all__ = [
     "edge_probabilities",
@@ -388,7 +389,7 @@ def _check_prior(prior: object) -> tuple[float, float]:
 
 
 def edge_probabilities(
-    data: Any,
+    data: Dataset | InteractionGraphs | pl.DataFrame,
     method: str = "weighted_cascade",
     *,
     graph: str | None = None,
@@ -514,21 +515,8 @@ def edge_probabilities(
     check_choice("method", method, METHODS)
     if graph is not None:
         check_choice("graph", graph, GRAPHS)
-    is_ds = _is_dataset(data)
-    if method in ("given", "learned") and not is_ds:
+    if method in ("given", "learned") and not isinstance(data, (Dataset, InteractionGraphs)):
         raise bad_param("data", type(data).__name__, f"be a Dataset for method={method!r}")
-    if method == "given":
-        table = data.probabilities
-        if table is None:
-            raise InputValidationError.single(
-                "NO_PROBABILITIES",
-                f"data set {data.name!r} has no measured probabilities",
-                column="method",
-                value="given",
-                hint="choose method='learned', 'weighted_cascade', 'trivalency' or 'constant'",
-            )
-        table = validate_probabilities(table, what=f"{data.name} probabilities")
-        return table.sort("source", "target")
     if method == "constant":
         p = check_probability("p", p)
     if method == "learned":
@@ -538,14 +526,51 @@ def edge_probabilities(
         confidence = check_number(
             "confidence", confidence, low=0.0, high=1.0, low_open=True, high_open=True
         )  # type: ignore[assignment]
+    g = as_graphs(data)
+    if method in ("given", "learned") and g.dataset is None:
+        raise bad_param("data", type(data).__name__, f"be a Dataset for method={method!r}")
     if graph is None:
-        has_follower = (is_ds and data.follows is not None) or getattr(
-            data, "follower", None
-        ) is not None
-        graph = "follower" if has_follower and not isinstance(data, pl.DataFrame) else "engagement"
-    edges = _edge_table(data, graph)
+        graph = "follower" if g.edge_list is None and "follower" in g.layers else "engagement"
+    out = probabilities_on(
+        g, method, graph=graph, p=p, prior=prior, confidence=confidence,
+        adoptions=adoptions, pooling=pooling, seed=seed,
+    )
+    what = f"{g.dataset.name} probabilities" if method == "given" else f"{method} probabilities"
+    return validate_probabilities(out, what=what)
+
+
+def probabilities_on(
+    g: InteractionGraphs,
+    method: str,
+    *,
+    graph: str,
+    p: float = 0.1,
+    prior: tuple[float, float] = DEFAULT_PRIOR,
+    confidence: float = 0.95,
+    adoptions: tuple[str, ...] = ADOPTIONS,
+    pooling: str = "edge",
+    seed: SeedLike = None,
+) -> pl.DataFrame:
+    """:func:`edge_probabilities` on trusted input: checked graphs and options.
+
+    Returns the table unvalidated: the pipeline validates it once, when it becomes a
+    :class:`~influence_graph.diffusion.ProbabilityGraph`.
+    """
+    if method == "given":
+        ds = g.dataset
+        table = ds.probabilities
+        if table is None:
+            raise InputValidationError.single(
+                "NO_PROBABILITIES",
+                f"data set {ds.name!r} has no measured probabilities",
+                column="method",
+                value="given",
+                hint="choose method='learned', 'weighted_cascade', 'trivalency' or 'constant'",
+            )
+        return table.sort("source", "target")
+    edges = edge_table(g, graph)
     if edges is None:
-        raise _missing_graph(graph)
+        raise missing_graph(graph)
     edges = edges.select("source", "target")
     if method == "constant":
         out = edges.with_columns(p=pl.lit(p, dtype=pl.Float64))
@@ -560,13 +585,5 @@ def edge_probabilities(
     elif method == "trivalency":
         out = _trivalency(edges, seed)
     else:
-        out = _learned(
-            edges,
-            data.events,
-            prior,  # type: ignore[arg-type]
-            confidence,  # type: ignore[arg-type]
-            adoptions,  # type: ignore[arg-type]
-            pooling,
-        )
-    out = out.sort("source", "target")
-    return validate_probabilities(out, what=f"{method} probabilities")
+        out = _learned(edges, g.dataset.events, prior, confidence, adoptions, pooling)
+    return out.sort("source", "target")

@@ -45,9 +45,10 @@ import numpy as np
 from .._rng import SeedLike, as_seed_sequence, task_seeds
 from ..parallel import TaskRunner
 from . import _kernels as kn
-from ._csr import ProbabilityGraph
+from .probability_graph import ProbabilityGraph
 from ._rr_layout import RRLayout, build_layout
-from ._stopping import precision_reached
+from ._stopping import next_round, precision_reached
+from .estimate import Estimate
 from .intervals import jeffreys, wilson
 
 __all__ = ["BLOCK_SIZE", "FIRST_BLOCKS", "MIN_RR_SETS", "MIN_EXPECTED_COUNT",
@@ -71,22 +72,6 @@ MIN_RR_SETS = FIRST_BLOCKS * BLOCK_SIZE
 MIN_EXPECTED_COUNT = 8
 #: Cap on θ when ``max_samples`` is None.
 DEFAULT_MAX_RR_SETS = 2**31
-_MAX_JUMP_LOG2 = 3
-
-
-@dataclass
-class Estimate:
-    """Per-user arrays (length n) and run facts, before they become a table."""
-
-    spread: np.ndarray
-    se: np.ndarray
-    ci_low: np.ndarray
-    ci_high: np.ndarray
-    n_samples: int
-    target_met: bool
-    rel_error_reached: float
-    stop_reason: str
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -115,19 +100,6 @@ def _rr_task(shared: _RRShared, seeds: np.ndarray,
     kn.rr_lt_counts(in_indptr, in_indices, in_p, shared_p, seeds, sizes, sc, stats,
                     np.empty(n, np.int32), np.zeros(1, np.int64))
     return sc[:, 1].copy(), stats
-
-
-def _next_round(done: int, rel_reached: float, rel_error: float) -> int:
-    """Units (blocks or cascades) to add in the next round.
-
-    The predicted total (relative width ∝ 1/√θ, plus 5 %) minus what is done, at least a
-    sixteenth more (a round costs one interval pass over all users; a larger minimum
-    step made long runs overshoot their target by up to a quarter) and at most 8× in all.
-    """
-    if not math.isfinite(rel_reached):
-        return done * (2**_MAX_JUMP_LOG2 - 1)
-    need = math.ceil(done * (rel_reached / rel_error) ** 2 * 1.05)
-    return int(min(max(need - done, -(-done // 16), 1), done * (2**_MAX_JUMP_LOG2 - 1)))
 
 
 def rr_shared(g: ProbabilityGraph, model: str, *, sampler: str = "auto") -> _RRShared:
@@ -239,7 +211,7 @@ def ris_estimate(
                 if stop_reason == "target":
                     stop_reason = "max_samples"
                 break
-            next_blocks = _next_round(blocks, rel_reached, rel_error)
+            next_blocks = next_round(blocks, rel_reached, rel_error)
     spread, se, lo, hi = rr_intervals(counts, max(theta, 1), n, confidence, interval)
     exact_one = ~cand
     spread[exact_one] = 1.0

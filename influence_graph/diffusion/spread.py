@@ -16,13 +16,14 @@ from .._validation import check_choice, check_int, check_number
 from .._version import __version__, model_version
 from ..parallel import resolve_n_jobs
 from . import _budget
-from ._csr import ProbabilityGraph, to_probability_graph
+from .probability_graph import ProbabilityGraph, to_probability_graph
 from ._stopping import RELATIVE_TO, describe_target
 from .exact import exact_spread
 from .intervals import INTERVALS
 from .models import check_model
 from .monte_carlo import mc_estimate
-from .ris import Estimate, ris_estimate
+from .estimate import Estimate
+from .ris import ris_estimate
 
 __all__ = ["expected_spread", "SpreadResult", "ESTIMATORS", "SCHEMA"]
 

@@ -29,7 +29,7 @@ from typing import Any
 import polars as pl
 
 from .._validation import bad_param, check_choice
-from ..dataset import Dataset, make_dataset
+from .dataset import Dataset, make_dataset
 from ..exceptions import InfluenceGraphError
 from ._checks import Outcome, check_source
 from ._columns import USER_COLUMNS

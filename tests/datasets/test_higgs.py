@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import influence_graph as ig
-from influence_graph.dataset import make_dataset
+from influence_graph.io.dataset import make_dataset
 from influence_graph.datasets.higgs import read_activity, read_follows
 from influence_graph.exceptions import InputValidationError
 

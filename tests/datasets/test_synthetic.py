@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.stats import spearmanr
 
-from influence_graph.dataset import Dataset
+from influence_graph.io.dataset import Dataset
 from influence_graph.datasets.synthetic import SyntheticTruth, synthetic
 from influence_graph.exceptions import InputValidationError
 from influence_graph.io.schema import EVENT_SCHEMA, FOLLOW_SCHEMA

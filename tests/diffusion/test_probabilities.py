@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.stats import beta as beta_dist
 
-from influence_graph.dataset import make_dataset
+from influence_graph.io.dataset import make_dataset
 from influence_graph.diffusion.probabilities import (
     DEFAULT_PRIOR,
     TRIVALENCY_LEVELS,

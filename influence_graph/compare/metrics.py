@@ -35,9 +35,10 @@ import numpy as np
 import polars as pl
 from scipy import stats
 
-from ._rng import SeedLike, as_seed_sequence, seed_entropy, task_seeds
-from ._validation import bad_param, check_choice, check_columns, check_int, check_number
-from .exceptions import InputValidationError
+from .._rng import SeedLike, as_seed_sequence, seed_entropy, task_seeds
+from .._validation import bad_param, check_choice, check_columns, check_int, check_number
+from ..exceptions import InputValidationError
+from ._ranking import min_rank_desc, percentile_interval, prefix_overlaps
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -209,7 +210,7 @@ class MetricComparison:
         >>> len(fig.axes) >= 1
         True
         """
-        from . import plots
+        from ..report import plots
 
         kind = check_choice("kind", kind, ("rank", "heatmap", "overlap"))
         if kind == "rank":
@@ -323,37 +324,13 @@ def _rbo_ext(overlaps: np.ndarray, p: float) -> np.ndarray:
     return np.clip(agreement * weights + (1 - p) / p * cum, 0.0, 1.0)
 
 
-def _descending_order(values: np.ndarray) -> np.ndarray:
-    """Positions sorted by value descending, ties by position (rows are sorted by user)."""
-    # rows are sorted by user, so a stable sort on -value breaks ties by user ascending
-    return np.argsort(-values, kind="stable")
-
-
-def _prefix_overlaps(va: np.ndarray, vb: np.ndarray, users: np.ndarray) -> np.ndarray:
-    """X_d = |top_d(a) ∩ top_d(b)| for d = 1..n, in O(n log n)."""
-    n = va.size
-    ra = np.empty(n, dtype=np.int64)
-    rb = np.empty(n, dtype=np.int64)
-    ra[_descending_order(va)] = np.arange(1, n + 1)
-    rb[_descending_order(vb)] = np.arange(1, n + 1)
-    # an item is in both top-d prefixes iff max(rank_a, rank_b) <= d
-    return np.cumsum(np.bincount(np.maximum(ra, rb), minlength=n + 1)[1:]).astype(float)
-
-
-def _min_rank_desc(values: np.ndarray) -> np.ndarray:
-    """Competition rank, 1 = largest value; ties share the best rank."""
-    return stats.rankdata(-values, method="min").astype(np.int64)
-
-
 def _boot_interval(
     point: float, draws: np.ndarray, confidence: float, m: int, n: int
 ) -> tuple[float, float]:
     """Percentile interval; for m < n the m-out-of-n rescaling around the point estimate."""
-    draws = draws[np.isfinite(draws)]
-    if draws.size == 0 or not math.isfinite(point):
+    lo, hi = percentile_interval(draws, confidence)
+    if not (math.isfinite(point) and math.isfinite(lo)):
         return float("nan"), float("nan")
-    alpha = 1.0 - confidence
-    lo, hi = np.quantile(draws, [alpha / 2, 1 - alpha / 2])
     if m < n:
         scale = math.sqrt(m / n)
         lo = point + scale * (lo - point)
@@ -671,7 +648,7 @@ def compare_metrics(
                     {"metric_a": a, "metric_b": b, "k": kk, "jaccard": math.nan, "rbo": math.nan}
                 )
             continue
-        x = _prefix_overlaps(va, vb, us)
+        x = prefix_overlaps(va, vb)
         rbo = _rbo_ext(x, rbo_p)
         for kk in ks:
             depth = min(kk, n)
@@ -749,7 +726,7 @@ def _disagreement(
     top: int,
     n_keep: int,
 ) -> pl.DataFrame:
-    ra, rb = _min_rank_desc(va), _min_rank_desc(vb)
+    ra, rb = min_rank_desc(va), min_rank_desc(vb)
     score = np.log10(rb) - np.log10(ra)
     cand = np.flatnonzero((ra <= top) | (rb <= top))
     # largest |log ratio| first; ties by user (stable sort, users ascending)

@@ -13,7 +13,7 @@ Examples
 --------
 >>> import polars as pl
 >>> from datetime import datetime, timezone
->>> from influence_graph.dataset import make_dataset
+>>> from influence_graph.io.dataset import make_dataset
 >>> t = datetime(2024, 3, 1, tzinfo=timezone.utc)
 >>> ev = pl.DataFrame({"user": ["b", "b", "c", "a"],
 ...                    "action": ["retweet", "retweet", "mention", "mention"],
@@ -33,24 +33,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import igraph as ig
 import numpy as np
 import polars as pl
 
-from ._validation import bad_param, check_choice, check_dataset, check_number
-from .exceptions import InputValidationError
+from .._validation import check_choice, check_columns, check_dataset
+from ..exceptions import InputValidationError
+from ..io.dataset import Dataset
+from .layers import CHANNELS, LAYERS
+from .weights import EngagementWeights, check_weights, make_weights
 
 if TYPE_CHECKING:  # pragma: no cover
+    import igraph as ig
     import networkx as nx
 
-    from .dataset import Dataset
-
-__all__ = ["InteractionGraphs", "build_graphs", "LAYERS", "CHANNELS"]
-
-#: Every layer, in this order everywhere.
-LAYERS: tuple[str, ...] = ("follower", "retweet", "quote", "reply", "mention")
-#: The engagement channels combined by :meth:`InteractionGraphs.engagement`.
-CHANNELS: tuple[str, ...] = ("retweet", "quote", "reply", "mention")
+__all__ = ["InteractionGraphs", "build_graphs", "graphs_of", "from_edges", "LAYERS", "CHANNELS"]
 
 _EDGE_SCHEMA = {"source": pl.Int64, "target": pl.Int64, "weight": pl.Int64}
 
@@ -69,7 +65,15 @@ class InteractionGraphs:
         ``name`` = user) and edge attribute ``weight`` = number of interactions (follows)
         behind the edge. ``None`` when the data have no such events (no follower graph).
         Edges: follower followee → follower; retweet/quote/reply original author →
-        the user who acted; mention mentioned → mentioner. No self-loops.
+        the user who acted; mention mentioned → mentioner. No self-loops. Each is
+        built on first use (the pipeline works on the edge tables).
+    dataset : Dataset or None
+        The data set the graphs were built from (its events feed the metrics and the
+        learned probabilities); None for graphs of a raw edge table (:func:`from_edges`).
+    weights : EngagementWeights
+        The checked channel and platform weights of the ``"engagement"`` graph.
+    edge_list : polars.DataFrame or None
+        Graphs of a raw edge table only: ``source``, ``target``, ``weight``.
     self_pairs_dropped : dict of str to int
         Per layer present: how many events (follow rows) had the same user at both ends;
         they give no edge (they stay in the activity counts).
@@ -82,7 +86,7 @@ class InteractionGraphs:
     Examples
     --------
     >>> import polars as pl
-    >>> from influence_graph.dataset import make_dataset
+    >>> from influence_graph.io.dataset import make_dataset
     >>> fo = pl.DataFrame({"follower": ["b", "c"], "followee": ["a", "a"]})
     >>> g = build_graphs(make_dataset(follows=fo))
     >>> g.follower.vcount(), g.edges("follower").rows()
@@ -94,33 +98,87 @@ class InteractionGraphs:
     """
 
     users: pl.DataFrame
-    follower: ig.Graph | None = None
-    retweet: ig.Graph | None = None
-    quote: ig.Graph | None = None
-    reply: ig.Graph | None = None
-    mention: ig.Graph | None = None
+    dataset: Dataset | None = None
+    weights: EngagementWeights = field(default_factory=EngagementWeights)
+    edge_list: pl.DataFrame | None = None
     self_pairs_dropped: dict[str, int] = field(default_factory=dict)
     self_pairs_distinct: dict[str, int] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
     _edges: Mapping[str, pl.DataFrame] = field(default_factory=dict, repr=False)
     _events: Mapping[str, int] = field(default_factory=dict, repr=False)
     _loops: Mapping[str, pl.Series] = field(default_factory=dict, repr=False)
+    _built: dict[str, "ig.Graph"] = field(default_factory=dict, repr=False)
 
     @property
     def n_users(self) -> int:
         """Number of vertices (users) in every graph."""
         return self.users.height
 
+    def _layer_graph(self, name: str) -> "ig.Graph | None":
+        """The igraph Graph of a layer, built on first use (None when absent)."""
+        if name not in self._edges:
+            return None
+        if name not in self._built:
+            e = self._edges[name]
+            self._built[name] = _igraph(
+                self.n_users, e, self.users["user"].to_list(), {"weight": e["weight"].to_list()}
+            )
+        return self._built[name]
+
+    @property
+    def follower(self) -> "ig.Graph | None":
+        """Follower graph (followee → follower), or None."""
+        return self._layer_graph("follower")
+
+    @property
+    def retweet(self) -> "ig.Graph | None":
+        """Retweet graph (author → retweeter), or None."""
+        return self._layer_graph("retweet")
+
+    @property
+    def quote(self) -> "ig.Graph | None":
+        """Quote graph (author → quoter), or None."""
+        return self._layer_graph("quote")
+
+    @property
+    def reply(self) -> "ig.Graph | None":
+        """Reply graph (author → replier), or None."""
+        return self._layer_graph("reply")
+
+    @property
+    def mention(self) -> "ig.Graph | None":
+        """Mention graph (mentioned → mentioner), or None."""
+        return self._layer_graph("mention")
+
     def __repr__(self) -> str:
-        layers = ", ".join(f"{name} {getattr(self, name).ecount():,} edges" for name in self.layers)
+        layers = ", ".join(f"{name} {self._edges[name].height:,} edges" for name in self.layers)
         return f"InteractionGraphs({self.n_users:,} users; {layers or 'no layers'})"
 
     @property
     def layers(self) -> tuple[str, ...]:
         """Names of the layers present, in :data:`LAYERS` order."""
-        return tuple(name for name in LAYERS if getattr(self, name) is not None)
+        return tuple(name for name in LAYERS if name in self._edges)
 
-    def graph(self, name: str) -> ig.Graph:
+    def codes(self, edges: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """Vertex codes of each edge's ``source`` and ``target`` (the one user index).
+
+        ``edges`` are trusted to name users of these graphs (edge tables of
+        :func:`influence_graph.graphs.edges.edge_table` always do).
+        """
+        index = self.users.select("user", "vertex")
+        coded = edges.select("source", "target").join(
+            index.rename({"user": "source", "vertex": "_s"}), on="source", how="left",
+            maintain_order="left",
+        ).join(
+            index.rename({"user": "target", "vertex": "_t"}), on="target", how="left",
+            maintain_order="left",
+        )
+        return (
+            coded["_s"].to_numpy().astype(np.int64, copy=False),
+            coded["_t"].to_numpy().astype(np.int64, copy=False),
+        )
+
+    def graph(self, name: str) -> "ig.Graph":
         """Return layer ``name``; raise a clear error when the data have no such layer.
 
         Raises
@@ -218,7 +276,7 @@ class InteractionGraphs:
         Examples
         --------
         >>> import polars as pl
-        >>> from influence_graph.dataset import make_dataset
+        >>> from influence_graph.io.dataset import make_dataset
         >>> fo = pl.DataFrame({"follower": ["b"], "followee": ["a"]})
         >>> g = build_graphs(make_dataset(follows=fo))
         >>> list(g.to_networkx("follower").edges(data=True))
@@ -232,7 +290,7 @@ class InteractionGraphs:
         out.add_weighted_edges_from(e.iter_rows())
         return out
 
-    def engagement(self, weights: Mapping[str, float] | None = None) -> ig.Graph:
+    def engagement(self, weights: Mapping[str, float] | None = None) -> "ig.Graph":
         """Combine the engagement layers into one weighted graph.
 
         The edge weight is ``sum(weights[c] * count_c)`` over the channels c present
@@ -263,7 +321,7 @@ class InteractionGraphs:
         --------
         >>> import polars as pl
         >>> from datetime import datetime, timezone
-        >>> from influence_graph.dataset import make_dataset
+        >>> from influence_graph.io.dataset import make_dataset
         >>> t = datetime(2024, 3, 1, tzinfo=timezone.utc)
         >>> ev = pl.DataFrame({"user": ["b", "b"], "action": ["retweet", "mention"],
         ...                    "target_user": ["a", "a"], "timestamp": [t, t]})
@@ -271,15 +329,8 @@ class InteractionGraphs:
         >>> e.es["weight"], e.es["retweet"], e.es["mention"]
         ([1.5], [1], [1])
         """
-        w = {c: 1.0 for c in CHANNELS}
-        for key, value in (weights or {}).items():
-            if key not in CHANNELS:
-                raise bad_param(
-                    "weights", key, "have keys among " + ", ".join(repr(c) for c in CHANNELS)
-                )
-            checked = check_number(f"weights[{key!r}]", value, low=0.0)
-            w[key] = float(checked)  # type: ignore[arg-type]
-        present = [c for c in CHANNELS if getattr(self, c) is not None and w[c] > 0]
+        w = {c: 1.0 for c in CHANNELS} | check_weights("weights", weights, CHANNELS)
+        present = [c for c in CHANNELS if c in self._edges and w[c] > 0]
         if not present:
             raise InputValidationError.single(
                 "LAYER_ABSENT",
@@ -309,7 +360,9 @@ class InteractionGraphs:
 
 def _igraph(
     n: int, edges: pl.DataFrame, names: list[str], attrs: Mapping[str, list[Any]]
-) -> ig.Graph:
+) -> "ig.Graph":
+    import igraph as ig  # lazy: importing igraph loads matplotlib's pyplot when installed
+
     arr = edges.select("source", "target").to_numpy().astype(np.int64, copy=False)
     g = ig.Graph(n=n, directed=True)
     g.add_edges(
@@ -337,7 +390,12 @@ def _layer(pairs: pl.DataFrame) -> tuple[pl.DataFrame, int, pl.Series]:
     return edges, n_self, loops.cast(pl.Int64)
 
 
-def build_graphs(ds: "Dataset") -> InteractionGraphs:
+def build_graphs(
+    ds: Dataset,
+    *,
+    channel_weights: Mapping[str, float] | None = None,
+    platform_weights: Mapping[str, float] | None = None,
+) -> InteractionGraphs:
     """Build the follower, retweet, quote, reply and mention graphs of ``ds``.
 
     Users are mapped once to integer codes (their row in ``ds.users``, computed with a
@@ -347,6 +405,10 @@ def build_graphs(ds: "Dataset") -> InteractionGraphs:
     ----------
     ds : Dataset
         Any data set (``ds.users`` holds every user of its events and follows).
+    channel_weights, platform_weights : mapping, optional
+        Weights of the ``"engagement"`` graph's channels and platforms
+        (:func:`influence_graph.graphs.weights.make_weights`; default 1 each). The
+        layers keep plain counts.
 
     Returns
     -------
@@ -377,7 +439,7 @@ def build_graphs(ds: "Dataset") -> InteractionGraphs:
     --------
     >>> import polars as pl
     >>> from datetime import datetime, timezone
-    >>> from influence_graph.dataset import make_dataset
+    >>> from influence_graph.io.dataset import make_dataset
     >>> t = datetime(2024, 3, 1, tzinfo=timezone.utc)
     >>> ev = pl.DataFrame({"user": ["b", "c", "c"], "action": ["reply", "reply", "quote"],
     ...                    "target_user": ["a", "c", "b"], "timestamp": [t] * 3})
@@ -390,6 +452,15 @@ def build_graphs(ds: "Dataset") -> InteractionGraphs:
     [('quote', 1, 0, 1), ('reply', 2, 1, 1)]
     """
     check_dataset("ds", ds)
+    return graphs_of(ds, make_weights(channel_weights, platform_weights))
+
+
+def graphs_of(ds: Dataset, weights: EngagementWeights) -> InteractionGraphs:
+    """:func:`build_graphs` on trusted input: a Dataset and checked weights.
+
+    The pipeline functions (:func:`influence_graph.influence` and the studies) check
+    their arguments once and call this.
+    """
     users = ds.users.select(
         pl.int_range(pl.len(), dtype=pl.Int64).alias("vertex"), pl.col("user").cast(pl.String)
     )
@@ -419,7 +490,6 @@ def build_graphs(ds: "Dataset") -> InteractionGraphs:
     edges: dict[str, pl.DataFrame] = {}
     loop_sets: dict[str, pl.Series] = {}
     events_n: dict[str, int] = {}
-    graphs: dict[str, ig.Graph | None] = {name: None for name in LAYERS}
     dropped: dict[str, int] = {}
     distinct: dict[str, int] = {}
     notes: list[str] = []
@@ -454,7 +524,6 @@ def build_graphs(ds: "Dataset") -> InteractionGraphs:
         events_n[name] = pairs.height
         dropped[name] = n_self
         distinct[name] = loops.len()
-        graphs[name] = _igraph(n, e, names, {"weight": e["weight"].to_list()})
         if n_self:
             kind = "follow rows" if name == "follower" else f"{name} events"
             notes.append(
@@ -462,14 +531,15 @@ def build_graphs(ds: "Dataset") -> InteractionGraphs:
                 "they stay in "
                 "the activity counts (counts() shows the layer with and without them)."
             )
-    absent = [name for name in LAYERS if graphs[name] is None]
+    absent = [name for name in LAYERS if name not in edges]
     if absent:
         notes.append(
             "absent layers (no such events or no follower graph): " + ", ".join(absent) + "."
         )
     return InteractionGraphs(
         users=users,
-        **graphs,
+        dataset=ds,
+        weights=weights,
         self_pairs_dropped=dropped,
         self_pairs_distinct=distinct,
         notes=tuple(notes),
@@ -477,3 +547,45 @@ def build_graphs(ds: "Dataset") -> InteractionGraphs:
         _events=events_n,
         _loops=loop_sets,
     )
+
+
+def from_edges(edges: pl.DataFrame) -> InteractionGraphs:
+    """Graphs of a raw edge table: one graph, its users the endpoints (sorted).
+
+    Parameters
+    ----------
+    edges : polars.DataFrame
+        ``source``, ``target`` and optionally ``weight`` (else ``p``, else 1 per edge).
+        Repeated pairs are summed; self-loops and rows with a missing end are dropped.
+
+    Returns
+    -------
+    InteractionGraphs
+        No Dataset and no layers; :func:`influence_graph.graphs.edges.edge_table`
+        returns these edges whatever graph is asked for.
+
+    Examples
+    --------
+    >>> g = from_edges(pl.DataFrame({"source": ["b", "a"], "target": ["a", "c"]}))
+    >>> g.users["user"].to_list(), g.edge_list.rows()
+    (['a', 'b', 'c'], [('a', 'c', 1.0), ('b', 'a', 1.0)])
+    """
+    check_columns(edges, ["source", "target"], what="edges")
+    wcol = "weight" if "weight" in edges.columns else ("p" if "p" in edges.columns else None)
+    w = pl.col(wcol).cast(pl.Float64) if wcol else pl.lit(1.0)
+    table = (
+        edges.select(pl.col("source").cast(pl.String), pl.col("target").cast(pl.String), weight=w)
+        .filter(
+            pl.col("source").is_not_null(),
+            pl.col("target").is_not_null(),
+            pl.col("source") != pl.col("target"),
+        )
+        .group_by("source", "target")
+        .agg(pl.col("weight").sum())
+        .sort("source", "target")
+    )
+    names = pl.concat([edges["source"], edges["target"]]).cast(pl.String).unique().sort()
+    users = pl.DataFrame(
+        {"vertex": pl.int_range(names.len(), dtype=pl.Int64, eager=True), "user": names}
+    )
+    return InteractionGraphs(users=users, edge_list=table)

@@ -1,9 +1,11 @@
-"""One path from a Dataset to the edge probabilities that expected spread runs on.
+"""The choice of probabilities behind spread: one path from the graphs to the edge table.
 
 :func:`influence_graph.influence`, :func:`influence_graph.channel_ablation` and
 :func:`influence_graph.predictive_validity` all call :func:`spread_probabilities`, so
 the same data, method, graph, prior and pooling give the same probabilities in all
-three (and a change of rule is made once).
+three (and a change of rule is made once). These functions trust their arguments:
+the public function that received them checked them once (:data:`POOLINGS`,
+:data:`SPREAD_GRAPHS`).
 
 Examples
 --------
@@ -11,7 +13,8 @@ A star: a posts once, b and c retweet it.
 
 >>> import polars as pl
 >>> from datetime import datetime, timezone
->>> from influence_graph.dataset import make_dataset
+>>> from influence_graph.io.dataset import make_dataset
+>>> from influence_graph.graphs import build_graphs
 >>> ds = make_dataset(events=pl.DataFrame({
 ...     "user": ["a", "b", "c"], "action": ["post", "retweet", "retweet"],
 ...     "target_user": [None, "a", "a"], "post_id": ["p", "r1", "r2"],
@@ -20,7 +23,8 @@ A star: a posts once, b and c retweet it.
 >>> resolve_pooling(ds, "auto")  # the log has post rows: A_u counts posts
 'source'
 >>> def p(pooling):
-...     t = spread_probabilities(ds, "learned", graph="engagement", prior=(1.0, 49.0),
+...     t = spread_probabilities(build_graphs(ds), "learned", graph="engagement",
+...                              prior=(1.0, 49.0),
 ...                              pooling=pooling)
 ...     return t["p"].round(3).to_list()
 >>> p("edge")  # (1 + 1) / (1 + 50): one post, adopted by each
@@ -33,10 +37,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from ._rng import SeedLike
-from ._validation import bad_param, check_choice
-from .dataset import Dataset
-from .structural import GRAPHS
+from .._rng import SeedLike
+from .._validation import bad_param
+from ..graphs import GRAPHS, InteractionGraphs
+from ..io.dataset import Dataset
+from .probabilities import probabilities_on
 
 __all__ = [
     "POOLINGS",
@@ -74,18 +79,12 @@ def resolve_spread_graph(ds: Dataset, spread_graph: str, fallback: str = "engage
     (Higgs) the per-edge prior would set every follower edge, and nothing was
     measured there, so the engagement graph is kept.
 
-    Raises
-    ------
-    InputValidationError
-        ``spread_graph`` not ``"auto"`` or a graph name (``BAD_PARAM``).
-
     Examples
     --------
     >>> import influence_graph as ig
     >>> resolve_spread_graph(ig.datasets.synthetic(n_users=100, seed=1), "auto")
     'follower'
     """
-    check_choice("spread_graph", spread_graph, SPREAD_GRAPHS)
     if spread_graph != "auto":
         return spread_graph
     return "follower" if ds.follows is not None and _has_posts(ds) else fallback
@@ -99,20 +98,14 @@ def resolve_pooling(ds: Dataset, pooling: str) -> str:
     log has ``post`` rows. Without them (Higgs) A_u is a lower bound (the most
     engagements any one user made on u), the rate is inflated several-fold, and the
     per-edge prior is kept. docs/observed-influence.md has the measurements.
-
-    Raises
-    ------
-    InputValidationError
-        ``pooling`` not one of :data:`POOLINGS` (``BAD_PARAM``).
     """
-    check_choice("pooling", pooling, POOLINGS)
     if pooling != "auto":
         return pooling
     return "source" if _has_posts(ds) else "edge"
 
 
 def resolve_prior(
-    ds: Dataset, graph: str, prior: tuple[float, float] | str | None
+    g: InteractionGraphs, graph: str, prior: tuple[float, float] | str | None
 ) -> tuple[float, float] | None:
     """The Beta (a, b) prior of learned probabilities: a pair, None (the estimator's default).
 
@@ -130,9 +123,7 @@ def resolve_prior(
         return prior
     if prior != "empirical":
         raise bad_param("prior", prior, "be a pair (a, b), None or 'empirical'")
-    from .diffusion.probabilities import edge_probabilities
-
-    ev = edge_probabilities(ds, "learned", graph=graph).filter(pl.col("posts") > 0)
+    ev = probabilities_on(g, "learned", graph=graph).filter(pl.col("posts") > 0)
     n = float(ev["posts"].sum()) if ev.height else 0.0
     rate = float(ev["engagements"].sum()) / n if n > 0 else 0.1
     rate = min(max(rate, 1e-4), 0.5)
@@ -140,7 +131,7 @@ def resolve_prior(
 
 
 def spread_probabilities(
-    ds: Dataset,
+    g: InteractionGraphs,
     method: str,
     *,
     graph: str,
@@ -148,11 +139,12 @@ def spread_probabilities(
     prior: tuple[float, float] | str | None = None,
     pooling: str = "auto",
 ) -> pl.DataFrame:
-    """Edge probabilities of ``ds`` on ``graph``: ``source``, ``target``, ``p``.
+    """Edge probabilities of the graphs ``g`` on ``graph``: ``source``, ``target``, ``p``.
 
     Parameters
     ----------
-    ds : Dataset
+    g : InteractionGraphs
+        The graphs of the data set (:func:`influence_graph.build_graphs`).
     method : str
         ``method`` of :func:`influence_graph.edge_probabilities`; ``"given"`` reads
         the data set's measured table whatever ``graph`` is.
@@ -170,20 +162,18 @@ def spread_probabilities(
     Returns
     -------
     polars.DataFrame
-        ``source``, ``target`` (String), ``p`` (Float64), sorted by (source, target).
+        ``source``, ``target`` (String), ``p`` (Float64), sorted by (source, target);
+        not yet validated (that happens once, in
+        :func:`~influence_graph.diffusion.to_probability_graph`).
     """
-    from .diffusion.probabilities import edge_probabilities
-
+    ds = g.dataset
     pooling = resolve_pooling(ds, pooling)
     graph = resolve_spread_graph(ds, graph)
-    if method == "given":
-        return edge_probabilities(ds, "given").select("source", "target", "p")
     if method != "learned":
-        out = edge_probabilities(ds, method, graph=graph, seed=seed)
-        return out.select("source", "target", "p")
+        return probabilities_on(g, method, graph=graph, seed=seed).select("source", "target", "p")
     kw: dict[str, object] = {"pooling": pooling}
-    resolved = resolve_prior(ds, graph, prior)
+    resolved = resolve_prior(g, graph, prior)
     if resolved is not None:
         kw["prior"] = resolved
-    out = edge_probabilities(ds, "learned", graph=graph, **kw)  # type: ignore[arg-type]
+    out = probabilities_on(g, "learned", graph=graph, **kw)  # type: ignore[arg-type]
     return out.select("source", "target", "p")

@@ -1,0 +1,118 @@
+"""Edge tables of one graph of an :class:`~influence_graph.graphs.InteractionGraphs`.
+
+:func:`edge_table` is the one place a graph name (``"engagement"``, a layer or
+``"given"``) becomes ``source → target`` edges with a weight; :func:`as_graphs` is the
+one conversion of what a public function received (a Dataset, the graphs, or a raw
+edge table) into :class:`~influence_graph.graphs.InteractionGraphs`.
+
+Examples
+--------
+>>> import polars as pl
+>>> g = as_graphs(pl.DataFrame({"source": ["a", "a"], "target": ["b", "b"]}))
+>>> edge_table(g, "engagement").rows()
+[('a', 'b', 2.0)]
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from ..exceptions import InputValidationError
+from ..io.dataset import Dataset
+from .interaction import InteractionGraphs, build_graphs, from_edges
+from .layers import CHANNELS
+from .weights import engagement_edges
+
+__all__ = ["as_graphs", "edge_table", "missing_graph", "EDGE_SCHEMA"]
+
+#: Columns and dtypes of :func:`edge_table`.
+EDGE_SCHEMA = {"source": pl.String(), "target": pl.String(), "weight": pl.Float64()}
+
+
+def as_graphs(data: Dataset | InteractionGraphs | pl.DataFrame) -> InteractionGraphs:
+    """The graphs of ``data``: built from a Dataset or an edge table, or returned as given.
+
+    Raises
+    ------
+    TypeError
+        ``data`` is none of the three.
+    """
+    if isinstance(data, InteractionGraphs):
+        return data
+    if isinstance(data, Dataset):
+        return build_graphs(data)
+    if isinstance(data, pl.DataFrame):
+        return from_edges(data)
+    raise TypeError(
+        "data must be an influence_graph Dataset, an InteractionGraphs or a polars DataFrame "
+        f"with source and target columns; got {type(data).__name__}"
+    )
+
+
+def aggregate(edges: pl.DataFrame) -> pl.DataFrame:
+    """Collapse repeated (source, target) pairs (weights summed), drop self-loops and nulls."""
+    return (
+        edges.filter(
+            pl.col("source").is_not_null(),
+            pl.col("target").is_not_null(),
+            pl.col("source") != pl.col("target"),
+        )
+        .group_by("source", "target")
+        .agg(pl.col("weight").sum())
+        .sort("source", "target")
+    )
+
+
+def _layer(ds: Dataset, layer: str) -> pl.DataFrame | None:
+    if layer == "follower":
+        if ds.follows is None:
+            return None
+        return ds.follows.select(
+            source=pl.col("followee"), target=pl.col("follower"), weight=pl.lit(1.0)
+        )
+    ev = ds.events.filter(pl.col("action").cast(pl.String) == layer)
+    return ev.select(source=pl.col("target_user"), target=pl.col("user"), weight=pl.lit(1.0))
+
+
+def edge_table(g: InteractionGraphs, graph: str) -> pl.DataFrame | None:
+    """Edges ``(source, target, weight)`` of one graph, aggregated, self-loops dropped.
+
+    ``graph`` is trusted (one of :data:`~influence_graph.graphs.layers.GRAPHS`).
+    ``weight`` counts events (a channel layer) or follow links (1 each); on
+    ``"engagement"`` it sums the four channels with the graphs' channel and platform
+    weights (each event weighs 1 by default); on ``"given"`` it is the measured p.
+    Graphs built from an edge table have one graph, returned whatever ``graph`` is.
+
+    Returns
+    -------
+    polars.DataFrame or None
+        ``source``, ``target`` (String), ``weight`` (Float64), sorted by (source,
+        target); ``None`` when the data lack that graph (no follower table, no
+        probabilities).
+    """
+    if g.edge_list is not None:
+        return g.edge_list
+    ds = g.dataset
+    if graph == "given":
+        if ds.probabilities is None:
+            return None
+        return aggregate(
+            ds.probabilities.select("source", "target", weight=pl.col("p").cast(pl.Float64))
+        )
+    if graph == "engagement":
+        return engagement_edges(ds, g.weights, CHANNELS).select(
+            pl.col("source").cast(pl.String), pl.col("target").cast(pl.String), "weight"
+        )
+    part = _layer(ds, graph)
+    return None if part is None else aggregate(part)
+
+
+def missing_graph(graph: str) -> InputValidationError:
+    """The error for a graph the data set lacks (``MISSING_GRAPH``)."""
+    return InputValidationError.single(
+        "MISSING_GRAPH",
+        f"the data have no {graph!r} graph",
+        column="graph",
+        value=graph,
+        hint="choose graph='engagement' or a layer the data set has",
+    )

@@ -1,0 +1,412 @@
+"""Matplotlib figures for comparisons and spread tables, safe without a display.
+
+Every function builds a :class:`matplotlib.figure.Figure` directly (no pyplot state,
+no backend switch), so it works headless, in notebooks and in the docs build. Each
+accepts ``ax=None``: pass an axes to draw into an existing figure; the function
+returns that axes' figure.
+
+Examples
+--------
+>>> import polars as pl
+>>> from influence_graph.plots import spread_intervals
+>>> sp = pl.DataFrame({"user": ["a", "b", "c"], "spread": [3.0, 1.0, 2.0],
+...                    "ci_low": [2.5, 1.0, 1.5], "ci_high": [3.5, 1.2, 2.5]})
+>>> fig = spread_intervals(sp, top=2)
+>>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+['a', 'c']
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import polars as pl
+from matplotlib.figure import Figure
+
+from .._validation import bad_param, check_choice, check_columns, check_int
+from ..compare._ranking import min_rank_desc, prefix_overlaps
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+    from ..compare.metrics import MetricComparison
+
+__all__ = [
+    "rank_rank",
+    "correlation_heatmap",
+    "overlap_curve",
+    "spread_intervals",
+    "activity_vs_spread",
+    "NotebookFigure",
+    "png_bytes",
+]
+
+_FLAG_COLOURS = {"loud": "#d62728", "quiet": "#1f77b4"}
+_OTHER_COLOURS = ["#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2"]
+
+
+def png_bytes(fig: Figure, *, dpi: int = 100, tight: bool = False) -> bytes:
+    """Render ``fig`` to PNG bytes with Agg (no pyplot, no backend switch).
+
+    Examples
+    --------
+    >>> png_bytes(Figure(figsize=(1, 1)))[:4]
+    b'\\x89PNG'
+    """
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight" if tight else None)
+    return buf.getvalue()
+
+
+class NotebookFigure(Figure):
+    """A :class:`~matplotlib.figure.Figure` that shows itself in Jupyter as a PNG.
+
+    A figure built without pyplot has no display hook, so a notebook would print its
+    ``repr``; ``_repr_png_`` renders it (Agg) wherever IPython displays rich output,
+    with no backend switch and no pyplot state.
+
+    Examples
+    --------
+    >>> fig = NotebookFigure(figsize=(1, 1))
+    >>> fig._repr_png_()[:4]
+    b'\\x89PNG'
+    """
+
+    def _repr_png_(self) -> bytes:
+        return png_bytes(self)
+
+
+def _axes(ax: "Axes | None", figsize: tuple[float, float]) -> tuple[Figure, "Axes"]:
+    if ax is not None:
+        return ax.figure, ax  # type: ignore[return-value]
+    fig = NotebookFigure(figsize=figsize, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+def rank_rank(
+    table: pl.DataFrame, a: str, b: str, *, highlight: Sequence[str] = (), ax: "Axes | None" = None
+) -> Figure:
+    """Rank–rank scatter of two metrics on log axes (rank 1 = largest value).
+
+    Users on the diagonal are ranked alike; users far above it are ranked high by
+    ``a`` and low by ``b``. Users missing either value are left out (the title says
+    how many).
+
+    Parameters
+    ----------
+    table : polars.DataFrame
+        ``user`` plus the columns ``a`` and ``b``.
+    a, b : str
+        Metric columns (larger is better).
+    highlight : sequence of str
+        Users to mark and label.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> t = pl.DataFrame({"user": list("abcd"), "x": [4, 3, 2, None], "y": [1, 2, 3, 4]})
+    >>> fig = rank_rank(t, "x", "y", highlight=["a"])
+    >>> fig.axes[0].get_xscale(), fig.axes[0].get_title()
+    ('log', 'x vs y: 3 users (1 dropped)')
+    """
+    check_columns(table, ["user", a, b], what="table")
+    sub = table.select("user", pl.col(a).cast(pl.Float64), pl.col(b).cast(pl.Float64))
+    sub = sub.with_columns(pl.col(a, b).fill_nan(None)).drop_nulls()
+    dropped = table.height - sub.height
+
+    ra = min_rank_desc(sub[a].to_numpy())
+    rb = min_rank_desc(sub[b].to_numpy())
+    fig, ax = _axes(ax, (5.0, 5.0))
+    ax.scatter(ra, rb, s=6, alpha=0.4, color="#555555", linewidths=0, rasterized=sub.height > 5000)
+    n = max(sub.height, 1)
+    ax.plot([1, n], [1, n], color="#999999", lw=0.8, ls="--")
+    if highlight:
+        users = sub["user"].to_list()
+        pos = {u: i for i, u in enumerate(users)}
+        for u in highlight:
+            if u in pos:
+                i = pos[u]
+                ax.scatter([ra[i]], [rb[i]], s=30, color="#d62728", zorder=3)
+                ax.annotate(
+                    str(u), (ra[i], rb[i]), fontsize=7, xytext=(3, 3), textcoords="offset points"
+                )
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.invert_xaxis()
+    ax.invert_yaxis()
+    ax.set_xlabel(f"rank by {a} (1 = highest)")
+    ax.set_ylabel(f"rank by {b} (1 = highest)")
+    ax.set_title(f"{a} vs {b}: {sub.height} users ({dropped} dropped)")
+    return fig
+
+
+def correlation_heatmap(
+    comparison: "MetricComparison", *, method: str | None = None, ax: "Axes | None" = None
+) -> Figure:
+    """Heat map of pairwise rank correlations, each cell annotated with its interval.
+
+    Parameters
+    ----------
+    comparison : MetricComparison
+        From :func:`influence_graph.compare_metrics`.
+    method : {"spearman", "kendall"}, optional
+        Which correlation (the comparison's first method by default).
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The heat map axes and its colour bar.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from influence_graph.compare import compare_metrics
+    >>> t = pl.DataFrame({"user": list("abcde"), "x": [1, 2, 3, 4, 5],
+    ...                   "y": [2, 1, 4, 3, 5], "z": [5, 3, 4, 1, 2]})
+    >>> fig = correlation_heatmap(compare_metrics(t, k=2, n_boot=20, seed=0))
+    >>> len(fig.axes), len(fig.axes[0].texts)
+    (2, 9)
+    """
+    methods = comparison.settings.get("methods", ("spearman",))
+    method = method or methods[0]
+    if method not in methods:
+        must = "be one of the comparison's methods " + ", ".join(methods)
+        raise bad_param("method", method, must)
+    names = list(dict.fromkeys(comparison.metrics))
+    idx = {m: i for i, m in enumerate(names)}
+    k = len(names)
+    val = np.eye(k)
+    lo = np.eye(k)
+    hi = np.eye(k)
+    for row in comparison.correlations.iter_rows(named=True):
+        i, j = idx[row["metric_a"]], idx[row["metric_b"]]
+        for arr, col in ((val, method), (lo, f"{method}_low"), (hi, f"{method}_high")):
+            v = row[col]
+            arr[i, j] = arr[j, i] = np.nan if v is None else v
+    fig, ax = _axes(ax, (1.2 * k + 2.5, 1.0 * k + 1.5))
+    im = ax.imshow(val, cmap="RdBu_r", vmin=-1, vmax=1)
+    symbol = "ρ" if method == "spearman" else "τ"
+    for i in range(k):
+        for j in range(k):
+            if i == j:
+                text = "1"
+            elif np.isnan(val[i, j]):
+                text = "n/a"
+            else:
+                text = f"{val[i, j]:.2f}"
+                if np.isfinite(lo[i, j]) and np.isfinite(hi[i, j]):
+                    text += f"\n[{lo[i, j]:.2f}, {hi[i, j]:.2f}]"
+            colour = "white" if np.isfinite(val[i, j]) and abs(val[i, j]) > 0.6 else "black"
+            ax.text(j, i, text, ha="center", va="center", fontsize=8, color=colour)
+    ax.set_xticks(range(k), names, rotation=45, ha="right")
+    ax.set_yticks(range(k), names)
+    level = comparison.settings.get("confidence", 0.95)
+    ax.set_title(f"{method} {symbol} with {level:.0%} bootstrap intervals")
+    fig.colorbar(im, ax=ax, shrink=0.8, label=symbol)
+    return fig
+
+
+def overlap_curve(
+    comparison: "MetricComparison",
+    *,
+    reference: str | None = None,
+    n_points: int = 40,
+    ax: "Axes | None" = None,
+) -> Figure:
+    """Top-k Jaccard overlap of each metric pair as k grows (log-spaced k).
+
+    Parameters
+    ----------
+    comparison : MetricComparison
+    reference : str, optional
+        Draw only the pairs that include this metric (one line per other metric), which
+        keeps the figure readable when many metrics are compared.
+    n_points : int
+        Number of k values between 1 and the number of users.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One line per metric pair; the comparison's own k are marked.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from influence_graph.compare import compare_metrics
+    >>> t = pl.DataFrame({"user": list("abcdef"), "x": [1, 2, 3, 4, 5, 6],
+    ...                   "y": [2, 1, 4, 3, 6, 5], "z": [6, 5, 4, 3, 2, 1]})
+    >>> fig = overlap_curve(compare_metrics(t, k=2, n_boot=0))
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['x vs y', 'x vs z', 'y vs z']
+    >>> fig = overlap_curve(compare_metrics(t, k=2, n_boot=0), reference="z")
+    >>> [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    ['x vs z', 'y vs z']
+    """
+
+    n_points = int(check_int("n_points", n_points, low=2))  # type: ignore[arg-type]
+    if reference is not None:
+        check_choice("reference", reference, tuple(comparison.metrics))
+    data = comparison.data
+    users = data["user"].to_numpy()
+    fig, ax = _axes(ax, (6.0, 4.0))
+    for row in comparison.correlations.iter_rows(named=True):
+        a, b = row["metric_a"], row["metric_b"]
+        if reference is not None and reference not in (a, b):
+            continue
+        va = data[a].cast(pl.Float64).fill_null(float("nan")).to_numpy()
+        vb = data[b].cast(pl.Float64).fill_null(float("nan")).to_numpy()
+        ok = ~(np.isnan(va) | np.isnan(vb))
+        n = int(ok.sum())
+        if n < 1:
+            continue
+        x = prefix_overlaps(va[ok], vb[ok])
+        marks = np.array([min(k, n) for k in comparison.settings.get("k", ())], dtype=int)
+        ks = np.unique(np.concatenate([np.geomspace(1, n, n_points).astype(int), marks]))
+        jac = x[ks - 1] / (2 * ks - x[ks - 1])
+        (line,) = ax.plot(ks, jac, label=f"{a} vs {b}")
+        if marks.size:
+            jm = x[marks - 1] / (2 * marks - x[marks - 1])
+            ax.plot(marks, jm, "o", color=line.get_color(), ms=4)
+    ax.set_xscale("log")
+    ax.set_ylim(-0.02, 1.02)
+    ax.set_xlabel("k (top-k users)")
+    ax.set_ylabel("Jaccard overlap of top-k sets")
+    ax.set_title("Do the metrics pick the same top users?")
+    ax.legend(fontsize=7, loc="lower right")
+    return fig
+
+
+def spread_intervals(
+    spread_table: pl.DataFrame,
+    top: int = 30,
+    *,
+    value: str = "spread",
+    low: str = "ci_low",
+    high: str = "ci_high",
+    ax: "Axes | None" = None,
+) -> Figure:
+    """Top users by expected spread, with their confidence intervals as error bars.
+
+    Parameters
+    ----------
+    spread_table : polars.DataFrame
+        ``user``, ``value``, ``low``, ``high`` (e.g. ``SpreadResult.table``).
+    top : int
+        Number of users shown, best at the top (ties broken by user).
+    value, low, high : str
+        Column names of the estimate and its interval.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> sp = pl.DataFrame({"user": ["a", "b"], "spread": [2.0, 1.0],
+    ...                    "ci_low": [1.5, 1.0], "ci_high": [2.5, 1.1]})
+    >>> len(spread_intervals(sp).axes[0].get_yticklabels())
+    2
+    """
+    check_columns(spread_table, ["user", value, low, high], what="spread table")
+    top = int(check_int("top", top, low=1))  # type: ignore[arg-type]
+    t = (
+        spread_table.select("user", value, low, high)
+        .drop_nulls(value)
+        .sort([value, "user"], descending=[True, False])
+        .head(top)
+    )
+    v = t[value].cast(pl.Float64).to_numpy()
+    lo = t[low].cast(pl.Float64).to_numpy()
+    hi = t[high].cast(pl.Float64).to_numpy()
+    err = np.vstack([np.clip(v - lo, 0, None), np.clip(hi - v, 0, None)])
+    fig, ax = _axes(ax, (6.0, 0.22 * t.height + 1.5))
+    y = np.arange(t.height)
+    ax.errorbar(v, y, xerr=err, fmt="o", ms=3, color="#1f77b4", ecolor="#7f7f7f", capsize=2)
+    ax.set_yticks(y, [str(u) for u in t["user"].to_list()], fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"{value} (with {low}–{high})")
+    ax.set_title(f"Top {t.height} users by {value}")
+    return fig
+
+
+def activity_vs_spread(
+    table: pl.DataFrame,
+    *,
+    x: str = "actions",
+    y: str = "spread",
+    flag: str = "flag",
+    ax: "Axes | None" = None,
+) -> Figure:
+    """Log–log scatter of activity against spread with the loud and the quiet highlighted.
+
+    Parameters
+    ----------
+    table : polars.DataFrame
+        ``user``, ``x``, ``y`` and optionally ``flag``: a String column whose non-null
+        values (e.g. ``"loud"``, ``"quiet"``) mark groups to highlight, or Boolean
+        columns named ``loud`` / ``quiet``.
+    x, y : str
+        Activity and influence columns. A column with zeros or negatives is drawn as
+        ``value + 1`` (the axis label says so), since log axes need positive values.
+    flag : str
+        Name of the group column (ignored when absent).
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Grey points for all users plus one coloured layer per group, with a legend.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> t = pl.DataFrame({"user": list("abcd"), "actions": [0, 5, 50, 2],
+    ...                   "spread": [9.0, 1.0, 1.2, 2.0],
+    ...                   "flag": ["quiet", None, "loud", None]})
+    >>> fig = activity_vs_spread(t)
+    >>> fig.axes[0].get_xlabel(), len(fig.axes[0].collections)
+    ('actions + 1', 3)
+    """
+    check_columns(table, ["user", x, y], what="table")
+    groups: dict[str, pl.Series] = {}
+    if flag in table.columns and table.schema[flag] != pl.Boolean:
+        for g in table[flag].drop_nulls().unique().sort().to_list():
+            if str(g) not in ("", "none", "consistent", "agree"):
+                groups[str(g)] = table[flag] == g
+    for name in ("loud", "quiet"):
+        if name not in groups and name in table.columns and table.schema[name] == pl.Boolean:
+            groups[name] = table[name].fill_null(False)
+    fig, ax = _axes(ax, (6.0, 4.5))
+    labels = {}
+    cols = {}
+    for c in (x, y):
+        v = table[c].cast(pl.Float64).to_numpy()
+        shift = bool(np.nanmin(v) <= 0) if v.size else False
+        cols[c] = v + 1 if shift else v
+        labels[c] = f"{c} + 1" if shift else c
+    xv, yv = cols[x], cols[y]
+    ax.scatter(xv, yv, s=5, alpha=0.3, color="#7f7f7f", linewidths=0, label="all users",
+               rasterized=table.height > 5000)
+    for i, (name, mask) in enumerate(groups.items()):
+        m = mask.fill_null(False).to_numpy()
+        colour = _FLAG_COLOURS.get(name, _OTHER_COLOURS[i % len(_OTHER_COLOURS)])
+        ax.scatter(xv[m], yv[m], s=16, color=colour, label=f"{name} ({int(m.sum())})", zorder=3)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(labels[x])
+    ax.set_ylabel(labels[y])
+    ax.set_title(f"Activity ({x}) vs influence ({y})")
+    ax.legend(fontsize=7)
+    return fig
