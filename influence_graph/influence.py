@@ -303,17 +303,7 @@ def influence(
             viral_centrality=pl.lit(None, pl.Float64), vc_converged=pl.lit(None, pl.Boolean)
         )
     if spread:
-        res = expected_spread(
-            probs,
-            model=opts.model,  # type: ignore[arg-type]
-            rel_error=opts.rel_error,
-            confidence=opts.confidence,
-            top_k=opts.top_k,
-            max_seconds=opts.max_seconds,
-            seed=seed,
-            n_jobs=opts.n_jobs,
-            executor=opts.executor,
-        )
+        res = expected_spread(probs, seed=seed, **opts.estimator_kwargs())
         sp = res.table.select(
             "user",
             "spread",

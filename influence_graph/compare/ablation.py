@@ -208,18 +208,7 @@ def channel_ablation(
             graphs_of(d, every), probabilities, graph=graph, seed=seed, prior=prior,
             pooling=pooling,
         )
-        res = expected_spread(
-            probs,
-            users=users,
-            model=opts.model,  # type: ignore[arg-type]
-            rel_error=opts.rel_error,
-            confidence=opts.confidence,
-            top_k=opts.top_k,
-            max_seconds=opts.max_seconds,
-            seed=seed,
-            n_jobs=opts.n_jobs,
-            executor=opts.executor,
-        )
+        res = expected_spread(probs, users=users, seed=seed, **opts.estimator_kwargs())
         return res.table, probs.height
 
     base, base_edges = run(ds)

@@ -1,4 +1,5 @@
-"""Data sets: the embedded synthetic world and loaders for the SNAP Higgs and Congress data.
+"""Data sets: the embedded synthetic world, a second generator built differently
+(:func:`cascade_world`: independent cascades on a follower graph), and loaders for the SNAP Higgs and Congress data.
 
 The loader functions are imported eagerly (this package itself is loaded lazily by
 ``influence_graph``), so ``ig.datasets.higgs`` is always the function even though a
@@ -7,7 +8,7 @@ influence_graph.datasets.higgs import read_activity``.
 
 >>> import influence_graph as ig
 >>> sorted(ig.datasets.__all__)
-['congress', 'higgs', 'synthetic']
+['cascade_world', 'congress', 'higgs', 'synthetic']
 >>> callable(ig.datasets.synthetic)
 True
 """
@@ -19,4 +20,4 @@ from .congress import congress
 from .higgs import higgs
 from .synthetic import synthetic
 
-__all__ = ["synthetic", "higgs", "congress"]
+__all__ = ["synthetic", "cascade_world", "higgs", "congress"]

@@ -73,6 +73,10 @@ class SpreadOptions:
             resolve_n_jobs(self.n_jobs)
         check_executor(self.executor)
 
+    def estimator_kwargs(self) -> dict[str, Any]:
+        """The settings as keyword arguments of :func:`influence_graph.expected_spread`."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
     def replace(self, **changes: Any) -> "SpreadOptions":
         """A copy with some settings changed (checked again)."""
         return dataclasses.replace(self, **changes)
