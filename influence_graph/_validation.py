@@ -166,7 +166,7 @@ def check_dataset(name: str, value: object) -> None:
     ...
     TypeError: The 'ds' parameter must be an influence_graph Dataset (from ig.load_dataset or ig.datasets.*); got str 'events.csv'
     """
-    from .io.dataset import Dataset
+    from .io.dataset import Dataset  # lazy: io imports this module (checks sit below io)
 
     if not isinstance(value, Dataset):
         raise TypeError(

@@ -29,7 +29,7 @@ def demo(
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress display.")] = False,
 ) -> None:
     """Build the synthetic world, score every user, compare the metrics, write a report."""
-    from .report.demo import run_demo
+    from .report.demo import run_demo  # lazy (each command): the CLI starts fast
 
     index = run_demo(out, n_users=n_users, seed=seed, progress=not quiet)
     typer.echo(f"report written: {index}")
@@ -44,7 +44,7 @@ def validate(
     rejects: Annotated[Optional[Path], typer.Option(help="Where lenient mode writes rejects.")] = None,
 ) -> None:
     """Validate input files against the canonical schema and print the ingest report."""
-    from .exceptions import InputValidationError
+    from .exceptions import InputValidationError  # lazy (each command): the CLI starts fast
     from .io.readers import load_dataset
 
     try:
@@ -69,7 +69,7 @@ def spread(
     """Estimate every user's expected spread with intervals (RIS) and write a CSV."""
     import polars as pl
 
-    from .diffusion.spread import expected_spread
+    from .diffusion.spread import expected_spread  # lazy (each command): the CLI starts fast
 
     schema = {"source": pl.String, "target": pl.String, "p": pl.Float64}
     if probabilities.suffix == ".parquet":

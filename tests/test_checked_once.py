@@ -13,15 +13,15 @@ import pytest
 
 import influence_graph as ig
 from influence_graph._validation import check_choice
-from influence_graph.diffusion import probability_graph as pgm
-from influence_graph.diffusion.probabilities import validate_probabilities
+from influence_graph.diffusion import _probability_rules as rules
 from influence_graph.graphs.weights import check_weights
 
+# every check of a probability table (validate_probabilities and the CSR builder alike)
+# starts with the rules module's canonical()
 _WATCH = {
     check_choice.__code__: "choice",
     check_weights.__code__: "weights",
-    validate_probabilities.__code__: "table",
-    pgm._row_failures.__code__: "table",
+    rules.canonical.__code__: "table",
 }
 
 

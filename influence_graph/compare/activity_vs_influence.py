@@ -26,7 +26,9 @@ import numpy as np
 import polars as pl
 
 from .._validation import bad_param, check_columns, check_number
+from ..influence import influence as _influence
 from ..io.dataset import Dataset
+from ..metrics.activity import activity as _activity
 
 __all__ = ["activity_vs_influence"]
 
@@ -103,8 +105,6 @@ def activity_vs_influence(
             "bottom", bottom, f"leave room for the top share (top + bottom <= 1; top={top})"
         )
     if isinstance(table_or_ds, Dataset):
-        from ..metrics.activity import activity as _activity
-        from ..influence import influence as _influence
 
         ds = table_or_ds
         table = _activity(ds).join(_influence(ds, **influence_kwargs), on="user", how="left")

@@ -210,7 +210,7 @@ class MetricComparison:
         >>> len(fig.axes) >= 1
         True
         """
-        from ..report import plots
+        from ..report import plots  # lazy: the report stage sits above compare
 
         kind = check_choice("kind", kind, ("rank", "heatmap", "overlap"))
         if kind == "rank":

@@ -67,7 +67,7 @@ def _true_spread(
     src: pl.Series, dst: pl.Series, p: np.ndarray, users: pl.Series, *, rel_error: float, seed: int
 ) -> pl.DataFrame:
     """Expected IC spread of every user on (src, dst, p), by the package's RIS engine."""
-    from ..diffusion.spread import expected_spread
+    from ..diffusion.spread import expected_spread  # lazy: numba, only for the truth
 
     table = pl.DataFrame({"source": src, "target": dst, "p": p})
     res = expected_spread(

@@ -26,6 +26,7 @@ import polars as pl
 from .._rng import SeedLike, as_seed_sequence
 from .._validation import bad_param, check_choice, check_columns, check_number, check_probability
 from ..exceptions import Failure, InputValidationError
+from . import _probability_rules as rules
 from ..graphs import GRAPHS, InteractionGraphs, as_graphs, edge_table, missing_graph
 from ..io.dataset import Dataset
 
@@ -57,19 +58,6 @@ POOLINGS: tuple[str, ...] = ("edge", "source")
 
 
 # --------------------------------------------------------------------------- validation
-
-
-def _fail(
-    rule: str, what: str, row: dict, message: str, column: str = "p", value: Any = None
-) -> Failure:
-    return Failure(
-        rule=rule,
-        file=what,
-        record=int(row["_record"]),
-        column=column,
-        value=None if value is None else str(value),
-        message=f"edge {row['source']!r} → {row['target']!r}: {message}",
-    )
 
 
 def validate_probabilities(
@@ -120,73 +108,13 @@ def validate_probabilities(
     of user 'c' sum to more than 1 (LT needs Σ_u b(u, v) ≤ 1) [rule=LT_WEIGHT_SUM] ...
     """
     check_choice("model", model, ("ic", "lt"))
-    if not isinstance(table, pl.DataFrame):
-        raise TypeError(f"probabilities must be a polars DataFrame; got {type(table).__name__}")
-    check_columns(table, ["source", "target", "p"], what=what)
-    for col in ("source", "target"):
-        if table.schema[col] not in (pl.String, pl.Categorical, pl.Null):
-            raise InputValidationError.single(
-                "ID_TYPE",
-                f"user ids must be strings, not {table.schema[col]}",
-                file=what,
-                column=col,
-                hint="ids are opaque strings ('007' differs from '7'); cast them before",
-            )
-    if not (table.schema["p"].is_numeric() or table.schema["p"] == pl.Null):
-        raise InputValidationError.single(
-            "P_TYPE", f"p must be numeric, not {table.schema['p']}", file=what, column="p"
-        )
-    table = table.with_columns(
-        pl.col("source").cast(pl.String),
-        pl.col("target").cast(pl.String),
-        pl.col("p").cast(pl.Float64),
-    )
-    t = table.select("source", "target", "p").with_row_index("_record", offset=1)
-    p = pl.col("p")
-    checks = [
-        (
-            "ID_MISSING",
-            pl.col("source").is_null() | pl.col("target").is_null(),
-            "user id is missing",
-        ),
-        ("P_MISSING", p.is_null(), "p is missing"),
-        ("P_NAN", p.is_nan(), "p is NaN"),
-        ("P_RANGE", p.is_not_nan() & ((p < 0) | (p > 1)), "is not a probability in [0, 1]"),
-        (
-            "SELF_LOOP",
-            pl.col("source") == pl.col("target"),
-            "self-loop (source == target) cannot change any spread; drop it",
-        ),
-        (
-            "DUP_EDGE",
-            pl.struct("source", "target").is_duplicated(),
-            "edge appears on more than one row",
-        ),
-    ]
+    frame = rules.canonical(table, what)
+    table = table.with_columns(frame["source"], frame["target"], frame["p"])
+    rules.raise_failures(frame, what, conflicts=True)
     failures: list[Failure] = []
     counts: dict[str, int] = {}
-    for rule, cond, message in checks:
-        bad = t.filter(cond.fill_null(False))
-        if bad.height:
-            counts[rule] = bad.height
-            if rule == "DUP_EDGE":
-                # conflicting copies: DUP_EDGE_CONFLICT (RELIABILITY B11); identical: DUP_EDGE
-                del counts[rule]
-                conflict = bad.group_by("source", "target").agg(pl.col("p").n_unique().alias("k"))
-                bad = bad.join(conflict, on=["source", "target"]).sort("_record")
-                for row in bad.iter_rows(named=True):
-                    sub = "DUP_EDGE_CONFLICT" if row["k"] > 1 else "DUP_EDGE"
-                    counts[sub] = counts.get(sub, 0) + 1
-                    if len(failures) < 50:
-                        kind = "with conflicting p" if row["k"] > 1 else "(identical copies)"
-                        failures.append(_fail(sub, what, row, f"{message} {kind}", value=row["p"]))
-            else:
-                col = {"ID_MISSING": "source", "SELF_LOOP": "target"}.get(rule, "p")
-                failures += [
-                    _fail(rule, what, r, message, column=col, value=r["p"])
-                    for r in bad.head(50).iter_rows(named=True)
-                ]
-    if not failures and model == "lt":
+    t = frame.with_row_index("_record", offset=1)
+    if model == "lt":
         sums = t.group_by("target").agg(pl.col("p").sum().alias("total"), pl.col("_record").min())
         over = sums.filter(pl.col("total") > 1 + LT_SUM_TOLERANCE).sort("target")
         if over.height:

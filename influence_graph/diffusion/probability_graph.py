@@ -32,14 +32,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from ..exceptions import Failure, InputValidationError
-from .._validation import check_columns
+from ..exceptions import InputValidationError
 from . import _build_kernels as bk
+from . import _probability_rules as rules
 
 __all__ = ["ProbabilityGraph", "to_probability_graph"]
 
 _WHAT = "probabilities"
-_MAX_LIST = 50
 
 
 @dataclass(frozen=True, eq=False)
@@ -155,90 +154,6 @@ def _inline_views(s: pl.Series) -> np.ndarray | None:
     return raw.reshape(-1, 2)[a.offset : a.offset + len(a)]
 
 
-def _as_string(table: pl.DataFrame, col: str) -> pl.Series:
-    s = table.get_column(col)
-    if s.dtype == pl.String:
-        return s
-    if isinstance(s.dtype, (pl.Categorical, pl.Enum)) or s.dtype == pl.Null:
-        return s.cast(pl.String)
-    raise InputValidationError.single(
-        "ID_TYPE", f"must hold String ids, found {s.dtype} (ids are opaque strings; cast them "
-        "explicitly, e.g. pl.col(...).cast(pl.String))", file=_WHAT, column=col)
-
-
-def _as_p(table: pl.DataFrame) -> pl.Series:
-    s = table.get_column("p")
-    if s.dtype == pl.Float64:
-        return s
-    if s.dtype.is_numeric() or s.dtype == pl.Null:
-        return s.cast(pl.Float64)
-    raise InputValidationError.single(
-        "P_TYPE", f"must be numeric (Float64), found {s.dtype}", file=_WHAT, column="p")
-
-
-def _row_failures(frame: pl.DataFrame, *, loops: bool = True) -> None:
-    """Raise one InputValidationError listing every row-level failure.
-
-    ``loops=False`` skips the (string) self-loop comparison; the caller then detects
-    self-loops on the integer codes and calls again with ``loops=True`` to report them.
-    """
-    p = pl.col("p")
-    rules = {
-        "ID_MISSING": (pl.col("source").is_null() | pl.col("target").is_null(), "source",
-                       "user id is missing"),
-        "P_MISSING": (p.is_null(), "p", "probability is missing"),
-        "P_NAN": (p.is_nan(), "p", "probability is NaN"),
-        "P_RANGE": (p.is_infinite() | (p.is_not_nan() & ((p < 0) | (p > 1))), "p",
-                    "is not a probability in [0, 1]"),
-        "SELF_LOOP": (pl.col("source") == pl.col("target"), "target",
-                      "self-loop (source == target) cannot change any spread; drop it"),
-    }
-    if not loops:
-        del rules["SELF_LOOP"]
-    counts = frame.select([e.fill_null(False).sum().alias(r) for r, (e, _, _) in rules.items()]).row(0)
-    total = dict(zip(rules, counts))
-    if not any(total.values()):
-        return
-    failures: list[Failure] = []
-    indexed = frame.with_row_index("_record", offset=1)
-    if not loops:  # failures found: report self-loops in the same error
-        return _row_failures(frame, loops=True)
-    for rule, (expr, col, msg) in rules.items():
-        if not total[rule]:
-            continue
-        bad = indexed.filter(expr.fill_null(False)).head(_MAX_LIST)
-        for rec, src, tgt, pv in bad.select("_record", "source", "target", "p").iter_rows():
-            value = {"source": src, "target": tgt, "p": pv}[col]
-            if rule == "ID_MISSING":
-                col_here = "source" if src is None else "target"
-                value = None
-            else:
-                col_here = col
-            failures.append(Failure(rule=rule, file=_WHAT, record=int(rec), column=col_here,
-                                    value=None if value is None else str(value),
-                                    message=f"{msg} (edge {src!r} → {tgt!r})"))
-    raise InputValidationError(failures, counts={k: int(v) for k, v in total.items() if v})
-
-
-def _raise_duplicates(src: np.ndarray, tgt: np.ndarray, src_s: pl.Series, tgt_s: pl.Series,
-                      total: int) -> None:
-    """Raise DUP_EDGE naming the repeated rows (slow path, only when duplicates exist)."""
-    order = np.lexsort((np.arange(src.size), tgt, src))
-    same = (src[order][1:] == src[order][:-1]) & (tgt[order][1:] == tgt[order][:-1])
-    fails = []
-    firsts: dict[tuple[int, int], int] = {}
-    for k in np.flatnonzero(same):
-        a, b = int(order[k]), int(order[k + 1])
-        key = (int(src[a]), int(tgt[a]))
-        first = firsts.setdefault(key, a)
-        fails.append(Failure(rule="DUP_EDGE", file=_WHAT, record=b + 1, column="target",
-                             value=tgt_s[b], message=f"duplicate edge (first at record {first + 1})",
-                             hint=f"edge {src_s[b]!r} → {tgt_s[b]!r} appears more than once; "
-                             "combine the copies (e.g. 1 - prod(1 - p)) first"))
-    fails.sort(key=lambda f: f.record or 0)
-    raise InputValidationError(fails[:_MAX_LIST], counts={"DUP_EDGE": total})
-
-
 def to_probability_graph(
     table: "pl.DataFrame | ProbabilityGraph", users: pl.Series | Sequence[str] | None = None
 ) -> ProbabilityGraph:
@@ -283,13 +198,9 @@ def to_probability_graph(
                 "USER_UNKNOWN", "users are missing from the ProbabilityGraph; rebuild it with them",
                 file=_WHAT, column="users")
         return table
-    if isinstance(table, pl.LazyFrame):
-        table = table.collect()
-    if not isinstance(table, pl.DataFrame):
-        raise TypeError(f"probabilities must be a polars DataFrame; got {type(table).__name__}")
-    check_columns(table, ["source", "target", "p"], what=_WHAT)
-    frame = pl.DataFrame([_as_string(table, "source"), _as_string(table, "target"), _as_p(table)])
-    _row_failures(frame, loops=False)
+    frame = rules.canonical(table, _WHAT)
+    if rules.row_counts(frame, loops=False):
+        rules.raise_failures(frame, _WHAT, conflicts=False)
     if users is None:
         extra = pl.Series("user", [], dtype=pl.String)
     else:
@@ -330,12 +241,12 @@ def to_probability_graph(
     src = bk.relabel(c0, rank)
     tgt = bk.relabel(c1, rank)
     if bk.any_equal(src, tgt):  # self-loops: list them (slow path)
-        _row_failures(frame, loops=True)
+        rules.raise_failures(frame, _WHAT, conflicts=False)
     pvals = frame.get_column("p").to_numpy()
     out_indptr, out_indices, out_p, in_indptr, in_indices, in_p = bk.build_csr(src, tgt, pvals, n)
     dup = bk.find_duplicates(out_indptr, out_indices)
-    if dup.size:
-        _raise_duplicates(src, tgt, src_s, tgt_s, int(dup.size))
+    if dup.size:  # list them (slow path)
+        rules.raise_failures(frame, _WHAT, conflicts=False)
     return ProbabilityGraph(
         users=sorted_users,
         out_indptr=out_indptr,

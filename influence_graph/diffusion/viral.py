@@ -25,6 +25,7 @@ import polars as pl
 
 from .._validation import bad_param, check_int, check_number
 from ..exceptions import EstimatorError
+from .probability_graph import to_probability_graph
 
 __all__ = ["viral_centrality", "spectral_radius"]
 
@@ -37,8 +38,6 @@ def _probability_csr(
     Uses the diffusion engine's :func:`~influence_graph.diffusion.to_probability_graph`,
     so viral centrality accepts and rejects exactly the tables ``expected_spread`` does.
     """
-    from .probability_graph import to_probability_graph
-
     if isinstance(users, pl.DataFrame):
         users = users["user"]
     g = to_probability_graph(probabilities, users=users)

@@ -31,7 +31,7 @@ import polars as pl
 from .._validation import bad_param, check_choice
 from .dataset import Dataset, make_dataset
 from ..exceptions import InfluenceGraphError
-from ._checks import Outcome, check_source
+from ._checks import FAIL_SCHEMA, Outcome, check_source
 from ._columns import USER_COLUMNS
 from ._rejects import build_error, write_rejects
 from ._sources import RECORD, Source, open_source
@@ -108,8 +108,6 @@ def _check_options(
 
 
 def _empty_outcome(src: Source) -> Outcome:
-    from ._checks import FAIL_SCHEMA
-
     empty = pl.DataFrame(schema=FAIL_SCHEMA)
     report = SourceReport(src.name, kind=src.kind, warnings=("empty source (allow_empty=True)",))
     return Outcome(src, pl.DataFrame(), report, empty, empty.select(RECORD, "column", "rule"))

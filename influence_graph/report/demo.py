@@ -31,6 +31,12 @@ import polars as pl
 
 from . import _html
 from .._rng import seed_entropy
+from ..compare.activity_vs_influence import activity_vs_influence
+from ..compare.metrics import compare_metrics
+from ..datasets.synthetic import synthetic
+from ..influence import influence
+from ..metrics.activity import activity
+from . import plots
 from .._version import __version__, model_version
 
 __all__ = ["run_demo", "DEMO_METRICS"]
@@ -103,13 +109,6 @@ def run_demo(out: str | Path = "demo-report", *, n_users: int = 2000, seed: int 
     Path
         The report's ``index.html``.
     """
-    from . import plots
-    from ..metrics.activity import activity
-    from ..compare.metrics import compare_metrics
-    from ..datasets.synthetic import synthetic
-    from ..compare.activity_vs_influence import activity_vs_influence
-    from ..influence import influence
-
     out = Path(out)
     (out / "figures").mkdir(parents=True, exist_ok=True)
     t_start = time.perf_counter()
