@@ -1,0 +1,10 @@
+"""The report stage: figures (:mod:`.plots`), the self-contained HTML page and the demo.
+
+>>> import influence_graph.report.plots as plots
+>>> callable(plots.rank_rank)
+True
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []
