@@ -36,7 +36,7 @@ from .diffusion.choice import (
     spread_probabilities,
 )
 from .diffusion.options import SpreadOptions, spread_options
-from .diffusion.probability_graph import to_probability_graph
+from .diffusion.probability_graph import probability_graph_on
 from .diffusion.spread import expected_spread
 from .diffusion.viral import spectral_radius, viral_centrality
 from .graphs import GRAPHS, drop_zero, graphs_of, make_weights
@@ -288,7 +288,7 @@ def influence(
         has_edges = table.height > 0
         # validated and indexed once, shared by the spectral radius, viral centrality
         # and the spread estimator
-        probs = to_probability_graph(table, users=ds.user_ids)
+        probs = probability_graph_on(g, table)
     if viral is None:
         viral = probabilities == "given" or ds.n_users <= VIRAL_AUTO_MAX_USERS
         if not viral and probs is not None and has_edges:

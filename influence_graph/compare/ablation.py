@@ -26,6 +26,7 @@ from ..diffusion.choice import (
 )
 from ..diffusion.options import SpreadOptions, spread_options
 from ..diffusion.probabilities import METHODS
+from ..diffusion.probability_graph import probability_graph_on
 from ..diffusion.spread import expected_spread
 from ..graphs import CHANNELS, drop_zero, graphs_of, make_weights
 from ..io.dataset import Dataset
@@ -204,12 +205,13 @@ def channel_ablation(
     every = make_weights()
 
     def run(d: Dataset) -> tuple[pl.DataFrame, int]:
-        probs = spread_probabilities(
-            graphs_of(d, every), probabilities, graph=graph, seed=seed, prior=prior,
-            pooling=pooling,
+        gd = graphs_of(d, every)
+        table = spread_probabilities(
+            gd, probabilities, graph=graph, seed=seed, prior=prior, pooling=pooling
         )
-        res = expected_spread(probs, users=users, seed=seed, **opts.estimator_kwargs())
-        return res.table, probs.height
+        probs = probability_graph_on(gd, table)  # checked once, on the graphs' user index
+        res = expected_spread(probs, seed=seed, **opts.estimator_kwargs())
+        return res.table, probs.m
 
     base, base_edges = run(ds)
     base_events = received_counts(ds.events, users).select("user", events_all="total_engagement")

@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
@@ -37,6 +38,9 @@ from . import _build_kernels as bk
 from . import _probability_rules as rules
 
 __all__ = ["ProbabilityGraph", "to_probability_graph"]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..graphs import InteractionGraphs
 
 _WHAT = "probabilities"
 
@@ -249,6 +253,51 @@ def to_probability_graph(
         rules.raise_failures(frame, _WHAT, conflicts=False)
     return ProbabilityGraph(
         users=sorted_users,
+        out_indptr=out_indptr,
+        out_indices=out_indices,
+        out_p=out_p,
+        in_indptr=in_indptr,
+        in_indices=in_indices,
+        in_p=in_p,
+        in_shared_p=bk.shared_in_p(in_indptr, in_p),
+    )
+
+
+def probability_graph_on(g: "InteractionGraphs", table: pl.DataFrame) -> ProbabilityGraph:
+    """Check a probability table once and build its graph on the graphs' own user index.
+
+    The pipeline's path (:func:`influence_graph.influence`, the studies): the users and
+    their codes are those of ``g`` (the Dataset's sorted users), so no second index is
+    built; the arrays are the ones :func:`to_probability_graph` builds from the same
+    table with ``users=g.users["user"]``.
+
+    Raises
+    ------
+    InputValidationError
+        The rules of :mod:`._probability_rules`; ``USER_UNKNOWN`` for an endpoint that
+        is not a user of ``g``.
+
+    Examples
+    --------
+    >>> from influence_graph.graphs import from_edges
+    >>> t = pl.DataFrame({"source": ["b", "a"], "target": ["c", "b"], "p": [0.5, 1.0]})
+    >>> pg = probability_graph_on(from_edges(t), t)
+    >>> pg.users.to_list(), pg.out_indices.tolist(), pg.out_p.tolist()
+    (['a', 'b', 'c'], [1, 2], [1.0, 0.5])
+    """
+    frame = rules.canonical(table, _WHAT)
+    if rules.row_counts(frame, loops=True):
+        rules.raise_failures(frame, _WHAT, conflicts=False)
+    src, tgt = g.codes(frame)
+    n = g.n_users
+    src32, tgt32 = src.astype(np.int32), tgt.astype(np.int32)
+    pvals = frame.get_column("p").to_numpy()
+    out_indptr, out_indices, out_p, in_indptr, in_indices, in_p = bk.build_csr(
+        src32, tgt32, pvals, n)
+    if bk.find_duplicates(out_indptr, out_indices).size:
+        rules.raise_failures(frame, _WHAT, conflicts=False)
+    return ProbabilityGraph(
+        users=g.users["user"].rename("user"),
         out_indptr=out_indptr,
         out_indices=out_indices,
         out_p=out_p,

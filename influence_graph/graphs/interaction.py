@@ -173,6 +173,10 @@ class InteractionGraphs:
             index.rename({"user": "target", "vertex": "_t"}), on="target", how="left",
             maintain_order="left",
         )
+        if coded["_s"].null_count() or coded["_t"].null_count():
+            raise InputValidationError.single(
+                "USER_UNKNOWN", "an edge names a user the graphs do not have", column="source"
+            )
         return (
             coded["_s"].to_numpy().astype(np.int64, copy=False),
             coded["_t"].to_numpy().astype(np.int64, copy=False),
