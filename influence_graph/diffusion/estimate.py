@@ -1,9 +1,9 @@
 """What an estimator returns before it becomes a table: per-user arrays and run facts.
 
 >>> import numpy as np
->>> e = Estimate(np.ones(2), np.zeros(2), np.ones(2), np.ones(2), 0, True, 0.0, "exact")
->>> e.stop_reason, e.extra
-('exact', {})
+>>> e = Estimate.exact(np.array([1.0, 2.5]), n_samples=4, stop_reason="exact")
+>>> e.ci_high.tolist(), e.se.tolist(), e.target_met
+([1.0, 2.5], [0.0, 0.0], True)
 """
 
 from __future__ import annotations
@@ -29,3 +29,13 @@ class Estimate:
     rel_error_reached: float
     stop_reason: str
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def exact(
+        cls, spread: np.ndarray, *, n_samples: int, stop_reason: str,
+        extra: dict[str, Any] | None = None,
+    ) -> "Estimate":
+        """A zero-width estimate: the spreads are known exactly (interval = the point)."""
+        return cls(spread=spread, se=np.zeros(spread.shape[0]), ci_low=spread.copy(),
+                   ci_high=spread.copy(), n_samples=n_samples, target_met=True,
+                   rel_error_reached=0.0, stop_reason=stop_reason, extra=extra or {})

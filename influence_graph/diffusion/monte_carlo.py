@@ -173,4 +173,5 @@ def mc_estimate(
     hi[~cand] = 1.0
     extra = {"rounds": rounds, "cascades": int(R) * int(src.size), "sampling_seconds": sample_secs,
              "interval": "t"}
-    return Estimate(spread, se, lo, hi, R, met, rel_reached, stop_reason, extra)
+    return Estimate(spread=spread, se=se, ci_low=lo, ci_high=hi, n_samples=R, target_met=met,
+                    rel_error_reached=rel_reached, stop_reason=stop_reason, extra=extra)

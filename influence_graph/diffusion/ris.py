@@ -143,10 +143,10 @@ def ris_estimate(
     met = False
     if not cand.any():  # nobody reaches anyone: every spread is exactly 1
         one = np.ones(n)
-        return Estimate(one, np.zeros(n), one.copy(), one.copy(), 0, True, 0.0, "target",
-                        {"rounds": 0, "rr_sets": 0, "block_size": BLOCK_SIZE, "blocks": 0,
-                         "mean_rr_size": 1.0, "edge_visits": 0, "sampling_seconds": 0.0,
-                         "interval": interval, "users_below_min_count": 0})
+        return Estimate.exact(one, n_samples=0, stop_reason="target", extra={
+            "rounds": 0, "rr_sets": 0, "block_size": BLOCK_SIZE, "blocks": 0,
+            "mean_rr_size": 1.0, "edge_visits": 0, "sampling_seconds": 0.0,
+            "interval": interval, "users_below_min_count": 0})
     with TaskRunner(rr_shared(g, model), n_jobs=n_jobs, executor=executor) as runner:
         while True:
             nb = next_blocks
@@ -229,4 +229,5 @@ def ris_estimate(
         "interval": interval,
         "users_below_min_count": int((cand & (counts < MIN_EXPECTED_COUNT)).sum()),
     }
-    return Estimate(spread, se, lo, hi, theta, met, rel_reached, stop_reason, extra)
+    return Estimate(spread=spread, se=se, ci_low=lo, ci_high=hi, n_samples=theta, target_met=met,
+                    rel_error_reached=rel_reached, stop_reason=stop_reason, extra=extra)

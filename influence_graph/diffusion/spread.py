@@ -130,7 +130,7 @@ def _table(g: ProbabilityGraph, est: Estimate) -> pl.DataFrame:
 
 
 def expected_spread(
-    probabilities: pl.DataFrame,
+    probabilities: pl.DataFrame | ProbabilityGraph,
     *,
     users: pl.Series | Sequence[str] | None = None,
     model: Literal["ic", "lt"] = "ic",
@@ -356,9 +356,8 @@ def expected_spread(
                   executor=executor, progress=progress, relative_to=relative_to)
     if estimator == "exact":
         spread, worlds = exact_spread(g, model)
-        z = np.zeros(g.n)
-        est = Estimate(spread, z, spread.copy(), spread.copy(), worlds, True, 0.0, "exact",
-                       {"worlds": worlds})
+        est = Estimate.exact(spread, n_samples=worlds, stop_reason="exact",
+                             extra={"worlds": worlds})
     elif estimator == "ris":
         est = ris_estimate(g, model, interval=interval, **common)
     else:
