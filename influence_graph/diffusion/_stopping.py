@@ -27,12 +27,13 @@ Examples
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
 __all__ = [
     "RELATIVE_TO", "MAX_JUMP_LOG2", "relative_half_width", "target_mask", "precision_reached",
-    "describe_target", "next_round",
+    "describe_target", "next_round", "StopRule",
 ]
 
 
@@ -118,3 +119,37 @@ def next_round(done: int, rel_reached: float, rel_error: float) -> int:
         return done * (2**MAX_JUMP_LOG2 - 1)
     need = math.ceil(done * (rel_reached / rel_error) ** 2 * 1.05)
     return int(min(max(need - done, -(-done // 16), 1), done * (2**MAX_JUMP_LOG2 - 1)))
+
+
+@dataclass(frozen=True)
+class StopRule:
+    """When a sampling estimator stops: the precision target and the budgets.
+
+    Checked by :func:`influence_graph.expected_spread` before it is made; the
+    estimators (:func:`~influence_graph.diffusion.ris.ris_estimate`,
+    :func:`~influence_graph.diffusion.monte_carlo.mc_estimate`) trust it.
+
+    Attributes
+    ----------
+    rel_error, confidence : float
+        Target relative half-width and the interval's level.
+    top_k : int or None
+        The users held to ``rel_error`` (None with no ``min_spread``: every user that
+        can reach anyone).
+    min_spread : float or None
+        Instead: every user whose interval reaches ``min_spread``.
+    max_samples : int or None
+        Cap on θ (RIS) or R (Monte Carlo).
+    max_seconds : float or None
+        Time left for sampling.
+    relative_to : {"spread", "outward"}
+        What ``rel_error`` is relative to.
+    """
+
+    rel_error: float = 0.05
+    confidence: float = 0.95
+    top_k: int | None = 100
+    min_spread: float | None = None
+    max_samples: int | None = None
+    max_seconds: float | None = None
+    relative_to: str = "spread"

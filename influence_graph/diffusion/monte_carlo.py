@@ -35,7 +35,7 @@ from .._rng import SeedLike, as_seed_sequence, task_seeds
 from ..parallel import TaskRunner
 from . import _kernels as kn
 from .probability_graph import ProbabilityGraph
-from ._stopping import precision_reached
+from ._stopping import StopRule, precision_reached
 from .intervals import t_interval
 from ._stopping import next_round
 from .estimate import Estimate
@@ -86,12 +86,13 @@ def _moments(sums: np.ndarray, sumsq: np.ndarray, reps: int) -> tuple[np.ndarray
 
 
 def mc_estimate(
-    g: ProbabilityGraph, model: str, *, rel_error: float, confidence: float,
-    top_k: int | None, min_spread: float | None, max_samples: int | None,
-    max_seconds: float | None, seed: SeedLike, n_jobs: int | None = 1, executor: Any = None,
-    progress: bool = False, relative_to: str = "spread", min_reps: int = MIN_REPS,
+    g: ProbabilityGraph, model: str, rule: StopRule, *, seed: SeedLike, n_jobs: int | None = 1,
+    executor: Any = None, progress: bool = False, min_reps: int = MIN_REPS,
 ) -> Estimate:
     """Run forward Monte Carlo with the stopping rule; ``max_samples`` caps R per user."""
+    rel_error, confidence, top_k, min_spread = (rule.rel_error, rule.confidence, rule.top_k,
+                                                rule.min_spread)
+    max_samples, max_seconds, relative_to = rule.max_samples, rule.max_seconds, rule.relative_to
     t0 = time.perf_counter()
     n = g.n
     ss = as_seed_sequence(seed)

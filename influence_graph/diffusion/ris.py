@@ -47,7 +47,7 @@ from ..parallel import TaskRunner
 from . import _kernels as kn
 from .probability_graph import ProbabilityGraph
 from ._rr_layout import RRLayout, build_layout
-from ._stopping import next_round, precision_reached
+from ._stopping import StopRule, next_round, precision_reached
 from .estimate import Estimate
 from .intervals import jeffreys, wilson
 
@@ -120,12 +120,13 @@ def rr_intervals(counts: np.ndarray, theta: int, n: int, confidence: float, inte
 
 
 def ris_estimate(
-    g: ProbabilityGraph, model: str, *, rel_error: float, confidence: float,
-    top_k: int | None, min_spread: float | None, max_samples: int | None,
-    max_seconds: float | None, seed: SeedLike, n_jobs: int | None = 1, executor: Any = None,
-    progress: bool = False, relative_to: str = "spread", interval: str = "wilson",
+    g: ProbabilityGraph, model: str, rule: StopRule, *, seed: SeedLike, n_jobs: int | None = 1,
+    executor: Any = None, progress: bool = False, interval: str = "wilson",
 ) -> Estimate:
     """Run the RIS stopping rule and return per-user estimates (see module docstring)."""
+    rel_error, confidence, top_k, min_spread = (rule.rel_error, rule.confidence, rule.top_k,
+                                                rule.min_spread)
+    max_samples, max_seconds, relative_to = rule.max_samples, rule.max_seconds, rule.relative_to
     t0 = time.perf_counter()
     n = g.n
     ss = as_seed_sequence(seed)

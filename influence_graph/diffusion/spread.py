@@ -17,7 +17,7 @@ from .._version import __version__, model_version
 from ..parallel import resolve_n_jobs
 from . import _budget
 from .probability_graph import ProbabilityGraph, to_probability_graph
-from ._stopping import RELATIVE_TO, describe_target
+from ._stopping import RELATIVE_TO, StopRule, describe_target
 from .exact import exact_spread
 from .intervals import INTERVALS
 from .models import check_model
@@ -351,17 +351,18 @@ def expected_spread(
     # the time budget covers the whole call: what validation and the build used is gone
     seconds_left = None if max_seconds is None else max(max_seconds - (time.perf_counter() - t0),
                                                         1e-9)
-    common = dict(rel_error=rel_error, confidence=confidence, top_k=top_k, min_spread=min_spread,
-                  max_samples=max_samples, max_seconds=seconds_left, seed=ss, n_jobs=jobs,
-                  executor=executor, progress=progress, relative_to=relative_to)
+    rule = StopRule(rel_error=rel_error, confidence=confidence, top_k=top_k,
+                    min_spread=min_spread, max_samples=max_samples, max_seconds=seconds_left,
+                    relative_to=relative_to)
+    common = dict(seed=ss, n_jobs=jobs, executor=executor, progress=progress)
     if estimator == "exact":
         spread, worlds = exact_spread(g, model)
         est = Estimate.exact(spread, n_samples=worlds, stop_reason="exact",
                              extra={"worlds": worlds})
     elif estimator == "ris":
-        est = ris_estimate(g, model, interval=interval, **common)
+        est = ris_estimate(g, model, rule, interval=interval, **common)
     else:
-        est = mc_estimate(g, model, **common)
+        est = mc_estimate(g, model, rule, **common)
     table = _table(g, est)
     seconds = time.perf_counter() - t0
     provenance = {

@@ -8,6 +8,7 @@ from scipy import stats
 from influence_graph.diffusion import to_probability_graph
 from influence_graph.diffusion.intervals import jeffreys, t_interval, wilson
 from influence_graph.diffusion.monte_carlo import MIN_REPS, mc_estimate
+from influence_graph.diffusion._stopping import StopRule
 from influence_graph.diffusion.ris import MIN_EXPECTED_COUNT, MIN_RR_SETS, ris_estimate
 
 
@@ -21,8 +22,7 @@ def band(reps: int, nominal: float = 0.95, alpha: float = 0.001) -> tuple[float,
 def coverage(estimate, g, user_code, truth, reps, **kw):
     hits = low_miss = high_miss = 0
     for seed in range(reps):
-        est = estimate(g, "ic", rel_error=1e-9, confidence=0.95, top_k=None, min_spread=None,
-                       max_seconds=None, seed=seed, **kw)
+        est = estimate(g, "ic", StopRule(rel_error=1e-9, top_k=None, **kw), seed=seed)
         lo, hi = est.ci_low[user_code], est.ci_high[user_code]
         hits += lo <= truth <= hi
         low_miss += truth < lo
@@ -87,8 +87,8 @@ def test_stopped_runs_cover_and_are_unbiased():
     # is unbiased within 4 standard errors.
     g, code, truth = _dag()
     reps = 200
-    est = [ris_estimate(g, "ic", rel_error=0.05, confidence=0.95, top_k=None, min_spread=None,
-                        max_samples=None, max_seconds=None, seed=1000 + s) for s in range(reps)]
+    est = [ris_estimate(g, "ic", StopRule(rel_error=0.05, top_k=None), seed=1000 + s)
+           for s in range(reps)]
     hits = sum(e.ci_low[code] <= truth <= e.ci_high[code] for e in est) / reps
     lo, hi = band(reps)
     assert lo <= hits <= hi, hits

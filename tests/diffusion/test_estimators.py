@@ -5,6 +5,7 @@ from diffusion_graphs import SMALL_GRAPHS, table
 
 import influence_graph as ig
 from influence_graph.diffusion import to_probability_graph
+from influence_graph.diffusion._stopping import StopRule
 from influence_graph.diffusion.ris import ris_estimate
 from influence_graph.diffusion.spread import SCHEMA
 from influence_graph.exceptions import InputValidationError, MemoryBudgetError
@@ -73,8 +74,7 @@ def test_geometric_skip_and_coins_agree_in_distribution():
     sp = g.in_shared_p
     code = {u: i for i, u in enumerate(g.users.to_list())}
     assert sp[code["hub"]] == 0.1 and sp[code["twin"]] == -1.0
-    est = ris_estimate(g, "ic", rel_error=1e-9, confidence=0.95, top_k=None, min_spread=None,
-                       max_samples=400_000, max_seconds=None, seed=3)
+    est = ris_estimate(g, "ic", StopRule(rel_error=1e-9, top_k=None, max_samples=400_000), seed=3)
     # each source reaches hub and twin with prob .1: spread 1.2 (twin differs by 1e-7)
     s = est.spread[[code[f"s{i}"] for i in range(k)]]
     se = est.se[[code[f"s{i}"] for i in range(k)]]
