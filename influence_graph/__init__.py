@@ -49,6 +49,7 @@ _LAZY: dict[str, str] = {
     "channel_ablation": ".compare.ablation",
     "predictive_validity": ".compare.validity",
     "paired_differences": ".compare.validity",
+    "calibration_table": ".compare.validity",
     "activity_vs_influence": ".compare.activity_vs_influence",
     "compare_metrics": ".compare.metrics",
     "MetricComparison": ".compare.metrics",

@@ -17,4 +17,10 @@ __version__ = "0.1.0"
 # and every RR set from a random stream of its own (influence_graph/diffusion/_rr_layout.py,
 # _kernels.rr_ic_counts): the same distribution, different random draws, so RIS numbers
 # move within their intervals.
-model_version = "2026.11.4"
+# 2026.12.1: engagements are credited to the author of the re-shared item when
+# parent_id resolves to an item of the log (graphs/exposure.py: logs that name the
+# cascade's original author as every re-sharer's target_user now give the same graphs
+# and learned probabilities as logs naming the parent's author); PageRank by a
+# deterministic power iteration (igraph's PRPACK differed in the last bits between runs).
+# Unchanged on the synthetic world, Higgs and Congress.
+model_version = "2026.12.1"

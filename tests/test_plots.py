@@ -122,6 +122,9 @@ def test_no_pyplot_state_and_headless():
         "t = pl.DataFrame({'user': ['a','b','c'], 'spread': [1.0, 2.0, 3.0],"
         " 'ci_low': [1.0, 1.5, 2.0], 'ci_high': [1.0, 2.5, 4.0]})\n"
         "plots.spread_intervals(t).savefig(sys.argv[1])\n"
+        "c = pl.DataFrame({'p': [1.0, 2.0, 3.0, 4.0], 'o': [1.0, 1.5, 2.0, 2.0]})\n"
+        "fig = plots.reliability(c, predicted='p', observed='o', bins=2)\n"
+        "fig.savefig(sys.argv[1] + '.r.png')\n"
         "assert 'matplotlib.pyplot' not in sys.modules\n"
     )
     env = {"MPLBACKEND": "", "DISPLAY": "", "PATH": "/usr/bin:/bin"}
@@ -135,7 +138,8 @@ def test_no_pyplot_state_and_headless():
 
 def test_figures_render_in_notebooks_as_png(table, comparison):
     for fig in (plots.rank_rank(table, "actions", "spread"), comparison.plot("heatmap"),
-                plots.spread_intervals(table), plots.activity_vs_spread(table)):
+                plots.spread_intervals(table), plots.activity_vs_spread(table),
+                plots.reliability(table, observed="followers")):
         assert isinstance(fig, plots.NotebookFigure)
         assert fig._repr_png_().startswith(b"\x89PNG")
 
@@ -153,3 +157,53 @@ def test_overlap_curve_passes_through_the_comparison_overlaps(comparison):
     got = dict(zip(*lines[1].get_data()))
     for row in want.iter_rows(named=True):
         assert got[row["k"]] == pytest.approx(row["jaccard"])
+
+
+def test_reliability_from_a_calibration_table(tmp_path):
+    from influence_graph.compare.validity import calibration_table
+
+    rng = np.random.default_rng(1)
+    pred = 1 + rng.exponential(2, 300)
+    obs = 0.5 * pred + rng.normal(0, 0.2, 300)  # over-predicts: below the diagonal
+    users = pl.DataFrame({"spread": pred, "future": obs})
+    cal = calibration_table(users, predicted="spread", observed="future", bins=5)
+    fig = plots.reliability(cal)
+    ax = fig.axes[0]
+    diagonal, points = ax.get_lines()[:2]
+    xd, yd = diagonal.get_data()
+    assert list(xd) == list(yd)  # y = x
+    assert xd[0] <= cal["predicted_mean"].min() and xd[-1] >= cal["predicted_mean"].max()
+    xs, ys = points.get_data()
+    assert list(xs) == pytest.approx(cal["predicted_mean"].to_list())
+    assert list(ys) == pytest.approx(cal["observed_mean"].to_list())
+    assert all(y < x for x, y in zip(xs, ys))
+    # one vertical interval bar per bin, from observed_low to observed_high
+    bars = [c for c in ax.collections if len(c.get_segments()) == cal.height]
+    assert bars
+    segs = bars[0].get_segments()
+    assert [s[0][1] for s in segs] == pytest.approx(cal["observed_low"].to_list())
+    assert [s[1][1] for s in segs] == pytest.approx(cal["observed_high"].to_list())
+    assert ax.get_xlabel() == "predicted spread (bin mean)"
+    assert ax.get_ylabel() == "observed future (bin mean)"
+    assert ax.get_title() == "Calibration of spread: 300 users, 5 bins"
+    fig.savefig(tmp_path / "reliability.png")
+    assert (tmp_path / "reliability.png").stat().st_size > 1000
+
+
+def test_reliability_bins_a_per_user_table_and_draws_into_axes():
+    users = pl.DataFrame({"spread": [1.0, 2.0, 3.0, 4.0, None], "y": [1.0, 2.0, 2.0, 5.0, 1.0]})
+    fig = Figure()
+    ax = fig.subplots()
+    assert plots.reliability(users, observed="y", bins=2, log=True, ax=ax) is fig
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    xs, ys = ax.get_lines()[1].get_data()
+    assert list(xs) == [1.5, 3.5] and list(ys) == [1.5, 3.5]
+
+
+def test_reliability_checks_its_input():
+    from influence_graph.exceptions import InputValidationError
+
+    with pytest.raises(InputValidationError, match="table_or_calibration"):
+        plots.reliability({"spread": [1.0]})
+    with pytest.raises(InputValidationError, match="spread"):
+        plots.reliability(pl.DataFrame({"x": [1.0]}))

@@ -24,10 +24,12 @@ from .metrics import (
     default_metrics,
     rank_biased_overlap,
 )
-from .validity import paired_differences, predictive_validity
+from .validity import IN_TARGET_UNITS, calibration_table, paired_differences, predictive_validity
 
 __all__ = [
     "BOOT_SIZE",
+    "IN_TARGET_UNITS",
+    "calibration_table",
     "ChannelAblation",
     "DegenerateMetricWarning",
     "MetricComparison",

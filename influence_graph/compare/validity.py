@@ -13,9 +13,22 @@ computed on the log *before* a time split; two targets are measured *after* it:
   split (volume, where activity is expected to do well).
 
 Scores per (target, metric): Spearman correlation with a bootstrap interval over users
-(seeded), precision of the top-k, and, for ``spread`` on ``mean_cascade_size`` (the one
-metric that predicts that quantity), the calibration slope and ratio of observed on
-expected (Bakshy et al. 2011 asked this of past influence).
+(seeded), precision of the top-k, and, for every metric in the target's own units
+(:data:`IN_TARGET_UNITS`: ``spread``, ``1 + viral_centrality`` and the past
+``mean_cascade_size`` for cascade size; the past ``total_engagement`` at the same rate
+for engagement), the calibration of the prediction: the OLS slope of observed on
+predicted with its bootstrap interval, and the ratio of observed on predicted
+(Bakshy et al. 2011 asked this of past influence). :func:`calibration_table` gives the
+binned reliability data behind a calibration plot
+(:func:`influence_graph.report.plots.reliability`). ``thin_posts=`` adds the same
+figures for the users with little evidence before the split.
+
+Units. ``spread`` counts the users reached *including the seed* (≥ 1) and the target
+``mean_cascade_size`` counts the cascade's nodes *including the root* (1 + adopters),
+so the two are compared as they are; ``viral_centrality`` counts the users reached
+*besides* the seed, so its prediction is ``1 + viral_centrality``. On the
+``active_days`` basis (no post rows) a piece of content is a (user, day): the target
+is then 1 + that day's distinct adopters, and spread is still per post.
 
 Examples
 --------
@@ -24,6 +37,8 @@ Examples
 >>> pv = predictive_validity(ds, metrics=["spread", "actions"], n_boot=50, seed=0)
 >>> pv.columns[:6]
 ['target', 'metric', 'n', 'spearman', 'spearman_low', 'spearman_high']
+>>> pv.filter(pl.col("metric") == "actions")["cal_slope"].to_list()   # a count: no units
+[None, None]
 """
 
 from __future__ import annotations
@@ -38,15 +53,21 @@ import polars as pl
 
 from ..diffusion.choice import POOLINGS, resolve_pooling
 from ..diffusion.options import SpreadOptions, spread_options
+from ..influence import influence
+from ..metrics.activity import activity
+from ..metrics.cascades import cascades
+from ..metrics.observed import received_counts
 from ._ranking import percentile_interval, spearman_rows
 from ._ranking import top_k as top_positions
 from .._rng import SeedLike, as_generator, as_seed_sequence
-from .._validation import bad_param, check_dataset, check_int, check_number
+from .._validation import bad_param, check_columns, check_dataset, check_int, check_number
 from ..io.dataset import Dataset
 
 __all__ = [
     "predictive_validity",
     "paired_differences",
+    "calibration_table",
+    "IN_TARGET_UNITS",
     "split_dataset",
     "future_targets",
     "TARGETS",
@@ -73,6 +94,15 @@ DEFAULT_METRICS: tuple[str, ...] = (
     "followers",
 )
 _ACTIVITY = ("posts", "actions", "active_days", "followers", "retweets_made")
+#: Per target, the metrics that predict it in its own units (the others are counts or
+#: scores on another scale: their calibration columns are null). ``viral_centrality``
+#: counts the users reached besides the seed and is read as ``1 + viral_centrality``;
+#: the past ``total_engagement`` is read at the same rate, scaled by the ratio of the
+#: two windows' lengths (after / before the split).
+IN_TARGET_UNITS: dict[str, tuple[str, ...]] = {
+    "mean_cascade_size": ("spread", "viral_centrality", "mean_cascade_size"),
+    "total_engagement": ("total_engagement",),
+}
 
 
 def _split_time(ds: Dataset, split: datetime | float) -> datetime:
@@ -129,8 +159,6 @@ def future_targets(
         ``total_engagement`` (Int64, engagements received after the split);
         ``target_basis`` (String: ``"posts"`` or ``"active_days"``).
     """
-    from ..metrics.cascades import cascades
-    from ..metrics.observed import received_counts
 
     after = ds.events.filter(pl.col("timestamp") >= split_time)
     users = ds.user_ids
@@ -196,6 +224,159 @@ def _score(
     return rho, float(lo), float(hi), prec
 
 
+def _window_ratio(ds: Dataset, split_time: datetime) -> float:
+    """Length of the window after the split over the length of the one before it."""
+    ts = ds.events["timestamp"]
+    return float((ts.max() - split_time) / (split_time - ts.min()))  # type: ignore[operator]
+
+
+def _predicted(sub: pl.DataFrame, m: str, target: str, window_ratio: float) -> np.ndarray | None:
+    """Metric ``m`` as a prediction of ``target`` in the target's units (NaN: no value).
+
+    None when ``m`` is not in the target's units (:data:`IN_TARGET_UNITS`).
+    """
+    if m not in IN_TARGET_UNITS.get(target, ()):
+        return None
+    x = sub[m].cast(pl.Float64).fill_nan(None).fill_null(float("nan")).to_numpy()
+    x = x.astype(np.float64)
+    if m == "viral_centrality":
+        x = 1.0 + x  # users reached besides the seed -> cascade size incl. the root
+    if target == "total_engagement":
+        x = x * window_ratio  # the same rate over the window after the split
+    return x
+
+
+def _slope_rows(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """OLS slope of ``y`` on ``x`` along the last axis, rows weighted by ``w`` (0/1)."""
+    sw = w.sum(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mx = (w * x).sum(axis=-1, keepdims=True) / sw
+        my = (w * y).sum(axis=-1, keepdims=True) / sw
+        xc = np.where(w > 0, x - mx, 0.0)
+        sxx = (xc * xc).sum(axis=-1)
+        sxy = (xc * (y - my)).sum(axis=-1)
+        return np.where(sxx > 0, sxy / np.where(sxx > 0, sxx, 1.0), np.nan)
+
+
+def _calibration(
+    x: np.ndarray, y: np.ndarray, *, boot: np.ndarray, alpha: float
+) -> tuple[int, float | None, float | None, float | None, float | None]:
+    """Calibration of prediction ``x`` (NaN = none) against the observed ``y``.
+
+    Returns the users with a prediction, the OLS slope of observed on predicted, its
+    percentile interval over the bootstrap resamples ``boot`` (each restricted to its
+    users with a prediction), and mean observed / mean predicted; None when undefined
+    (fewer than 3 users with a prediction, a constant prediction, a mean of 0).
+    """
+    ok = np.isfinite(x)
+    n = int(ok.sum())
+    if n < 3:
+        return n, None, None, None, None
+    xs, ys = x[ok], y[ok]
+    # the same expression as the calibration_slope column (bit-identical on spread)
+    xc = xs - xs.mean()
+    den = float((xc * xc).sum())
+    slope = float((xc * (ys - ys.mean())).sum() / den) if den > 0 else None
+    ratio = float(ys.mean() / xs.mean()) if xs.mean() > 0 else None
+    lo = hi = None
+    if slope is not None and boot.size:
+        x0, w = np.where(ok, x, 0.0), ok.astype(np.float64)
+        step = max(1, 4_000_000 // max(boot.shape[1], 1))  # bounded memory on big logs
+        draws = np.concatenate(
+            [
+                _slope_rows(x0[b], y[b], w[b])
+                for b in (boot[i : i + step] for i in range(0, boot.shape[0], step))
+            ]
+        )
+        a, b = percentile_interval(draws, 1.0 - alpha)
+        lo, hi = (None, None) if np.isnan(a) else (a, b)
+    return n, slope, lo, hi, ratio
+
+
+def _content_before(before: Dataset, basis: str | None) -> pl.DataFrame:
+    """Pieces of content per user before the split, on the target's basis.
+
+    ``user``, ``_content`` (Int64): posts made, or, on the ``active_days`` basis,
+    (user, UTC day) pairs on which the user acted or was engaged with.
+    """
+    ev = before.events
+    if basis == "posts":
+        return (
+            ev.filter(pl.col("action").cast(pl.String) == "post")
+            .group_by("user")
+            .agg(_content=pl.len().cast(pl.Int64))
+        )
+    day = pl.col("timestamp").dt.date()
+    return (
+        pl.concat(
+            [
+                ev.select("user", day=day),
+                ev.drop_nulls("target_user").select(user="target_user", day=day),
+            ]
+        )
+        .unique()
+        .group_by("user")
+        .agg(_content=pl.len().cast(pl.Int64))
+    )
+
+
+def _score_block(
+    sub: pl.DataFrame,
+    target: str,
+    want: Sequence[str],
+    *,
+    boot: np.ndarray,
+    k: int,
+    alpha: float,
+    window_ratio: float,
+    subset: str,
+    max_posts: int | None,
+) -> list[dict[str, Any]]:
+    """One row per metric of ``want`` for ``target`` on the users of ``sub``."""
+    n = sub.height
+    y = sub[f"_y_{target}"].cast(pl.Float64).to_numpy()
+    rows = []
+    for m in want:
+        x = _metric_values(sub, m)
+        if n >= 3:
+            rho, lo, hi, prec = _score(x, y, k=k, boot=boot, alpha=alpha)
+        else:
+            rho = lo = hi = prec = float("nan")
+        slope = ratio = None
+        if m == "spread" and target == "mean_cascade_size" and n >= 3:
+            xc = x - x.mean()
+            den = float((xc * xc).sum())
+            slope = float((xc * (y - y.mean())).sum() / den) if den > 0 else None
+            ratio = float(y.mean() / x.mean()) if x.mean() > 0 else None
+        xp = _predicted(sub, m, target, window_ratio)
+        if xp is None:
+            cal: tuple[Any, ...] = (None,) * 5
+        else:
+            cal = _calibration(xp, y, boot=boot, alpha=alpha)
+        rows.append(
+            {
+                "target": target,
+                "metric": m,
+                "n": n,
+                "spearman": rho,
+                "spearman_low": lo,
+                "spearman_high": hi,
+                "precision_at_k": prec,
+                "k": min(k, n),
+                "calibration_slope": slope,
+                "calibration_ratio": ratio,
+                "cal_n": cal[0],
+                "cal_slope": cal[1],
+                "cal_slope_low": cal[2],
+                "cal_slope_high": cal[3],
+                "observed_over_predicted": cal[4],
+                "subset": subset,
+                "max_posts_before": max_posts,
+            }
+        )
+    return rows
+
+
 #: Keywords that predictive_validity and paired_differences hand to _prepare as they
 #: are (one list, so the two functions score the same users the same way).
 _SHARED: tuple[str, ...] = (
@@ -241,8 +422,6 @@ def _prepare(
     Returns the table (metric columns, ``_y_<target>`` columns), the metrics kept, the
     split time, the target basis and the bootstrap's seed.
     """
-    from ..metrics.activity import activity
-    from ..influence import influence
 
     before, _after, t = split_dataset(ds, split)
     if graph is None:
@@ -313,6 +492,7 @@ def predictive_validity(
     n_jobs: int | None = None,
     executor: Any = None,
     options: SpreadOptions | None = None,
+    thin_posts: int | None = None,
 ) -> pl.DataFrame:
     """Score how well each metric learned before ``split`` predicts each target after it.
 
@@ -375,11 +555,22 @@ def predictive_validity(
     options : SpreadOptions, optional
         The spread settings as one object (:class:`influence_graph.diffusion.SpreadOptions`);
         ``rel_error``, ``top_k``, ``n_jobs`` and ``executor`` stay at their defaults then.
+    thin_posts : int, optional
+        Also score the **thin-evidence** users: those with at most ``thin_posts``
+        posts before the split (on the ``active_days`` basis, at most that many
+        (user, UTC day) pieces of content before it), where past counts are mostly
+        noise. Their rows follow the default block, one per (target, metric), with
+        ``subset = "thin"``; the split, the metrics (learned on every user before the
+        split), the targets and the default rows are unchanged. Their bootstrap
+        resamples (``n_boot``, of the thin users only) come from a stream of their
+        own, so the default rows stay bit-identical with and without ``thin_posts``.
+        Default None: no thin rows.
 
     Returns
     -------
     polars.DataFrame
-        One row per (target, metric):
+        One row per (target, metric) (and per (target, metric) again for the thin
+        users with ``thin_posts``):
 
         - ``target`` (String), ``metric`` (String)
         - ``n`` (Int64): users scored (known before the split, target defined after)
@@ -390,15 +581,39 @@ def predictive_validity(
         - ``k`` (Int64)
         - ``calibration_slope`` (Float64): OLS slope of observed target on the metric
           (1 = calibrated), only for ``spread`` on ``mean_cascade_size``; else null
+          (kept as it was; ``cal_slope`` extends it to every metric in target units)
         - ``calibration_ratio`` (Float64): mean observed / mean expected for the same
           pair; else null
         - ``target_basis`` (String): ``"posts"`` or ``"active_days"`` (module docstring)
         - ``split_time`` (Datetime UTC)
+        - ``cal_n`` (Int64, users): users of the row with a prediction in the
+          target's units (the past ``mean_cascade_size`` is defined only for users
+          with a cascade before the split); null for a metric not in target units
+        - ``cal_slope`` (Float64, 1 = calibrated): OLS slope of the observed target on
+          the metric read as a prediction in the target's units
+          (:data:`IN_TARGET_UNITS`: ``spread``; ``1 + viral_centrality``; the past
+          ``mean_cascade_size``; on ``total_engagement`` the past
+          ``total_engagement`` × (window after / window before)), over the
+          ``cal_n`` users. Below 1: the users predicted high do less well than
+          predicted (over-dispersed prediction); above 1: the prediction is too
+          compressed. Equal to ``calibration_slope`` on ``spread`` ×
+          ``mean_cascade_size``. Null for a metric not in the target's units (counts
+          such as ``followers``, scores such as ``pagerank``) or when undefined
+        - ``cal_slope_low``, ``cal_slope_high`` (Float64): percentile bootstrap
+          interval of ``cal_slope`` at ``confidence``, over the same resamples of
+          users as the Spearman interval (each restricted to its users with a
+          prediction)
+        - ``observed_over_predicted`` (Float64, 1 = calibrated in the mean): mean
+          observed target / mean prediction over the ``cal_n`` users (above 1: the
+          metric under-predicts)
+        - ``subset`` (String): ``"all"`` (the scored users) or ``"thin"``
+        - ``max_posts_before`` (Int64): ``thin_posts`` on the thin rows, null on the
+          others
 
     Raises
     ------
     InputValidationError
-        Bad split, unknown metric or target, bad ``k``/``n_boot``.
+        Bad split, unknown metric or target, bad ``k``/``n_boot``/``thin_posts``.
 
     References
     ----------
@@ -411,6 +626,7 @@ def predictive_validity(
             raise bad_param("targets", t, "name only " + ", ".join(map(repr, TARGETS)))
     k = check_int("k", k, low=1)  # type: ignore[assignment]
     n_boot, alpha = _check_boot(n_boot, confidence)
+    thin_posts = check_int("thin_posts", thin_posts, low=0, allow_none=True)
     options = spread_options(
         options, _SPREAD_DEFAULTS, rel_error=rel_error, top_k=top_k, n_jobs=n_jobs,
         executor=executor,
@@ -419,42 +635,42 @@ def predictive_validity(
     data, want, t, basis, boot_seed = _prepare(
         ds, metrics=metrics, **{key: args[key] for key in _SHARED}
     )
+    ratio = _window_ratio(ds, t)
     rng = as_generator(boot_seed)
     rows = []
+    subs = []
     for target in targets:
         sub = data.filter(pl.col(f"_y_{target}").is_not_null())
         n = sub.height
-        y = sub[f"_y_{target}"].cast(pl.Float64).to_numpy()
         boot = (
             rng.integers(0, max(n, 1), size=(n_boot, n))
             if n
             else np.zeros((n_boot, 0), dtype=np.int64)
         )
-        for m in want:
-            x = _metric_values(sub, m)
-            if n >= 3:
-                rho, lo, hi, prec = _score(x, y, k=k, boot=boot, alpha=alpha)
-            else:
-                rho = lo = hi = prec = float("nan")
-            slope = ratio = None
-            if m == "spread" and target == "mean_cascade_size" and n >= 3:
-                xc = x - x.mean()
-                den = float((xc * xc).sum())
-                slope = float((xc * (y - y.mean())).sum() / den) if den > 0 else None
-                ratio = float(y.mean() / x.mean()) if x.mean() > 0 else None
-            rows.append(
-                {
-                    "target": target,
-                    "metric": m,
-                    "n": n,
-                    "spearman": rho,
-                    "spearman_low": lo,
-                    "spearman_high": hi,
-                    "precision_at_k": prec,
-                    "k": min(k, n),
-                    "calibration_slope": slope,
-                    "calibration_ratio": ratio,
-                }
+        rows += _score_block(
+            sub, target, want, boot=boot, k=k, alpha=alpha, window_ratio=ratio,
+            subset="all", max_posts=None,
+        )
+        subs.append((target, sub))
+    if thin_posts is not None:
+        # a stream of its own: the default rows' resamples are drawn as without it
+        thin_rng = as_generator(boot_seed.spawn(1)[0])
+        before, _after, _t = split_dataset(ds, t)
+        content = _content_before(before, basis)
+        for target, sub in subs:
+            have = sub["user"].replace_strict(
+                content["user"], content["_content"], default=0, return_dtype=pl.Int64
+            )
+            thin = sub.filter(have <= thin_posts)
+            n = thin.height
+            boot = (
+                thin_rng.integers(0, n, size=(n_boot, n))
+                if n
+                else np.zeros((n_boot, 0), dtype=np.int64)
+            )
+            rows += _score_block(
+                thin, target, want, boot=boot, k=k, alpha=alpha, window_ratio=ratio,
+                subset="thin", max_posts=thin_posts,
             )
     schema = {
         "target": pl.String,
@@ -468,12 +684,21 @@ def predictive_validity(
         "calibration_slope": pl.Float64,
         "calibration_ratio": pl.Float64,
     }
-    out = pl.DataFrame(rows, schema=schema)
+    extra = {
+        "cal_n": pl.Int64,
+        "cal_slope": pl.Float64,
+        "cal_slope_low": pl.Float64,
+        "cal_slope_high": pl.Float64,
+        "observed_over_predicted": pl.Float64,
+        "subset": pl.String,
+        "max_posts_before": pl.Int64,
+    }
+    out = pl.DataFrame(rows, schema={**schema, **extra})
     return out.with_columns(
         pl.col("spearman", "spearman_low", "spearman_high", "precision_at_k").fill_nan(None),
         target_basis=pl.lit(basis, pl.String),
         split_time=pl.lit(t, pl.Datetime("us", "UTC")),
-    )
+    ).select(*schema, "target_basis", "split_time", *extra)
 
 
 def paired_differences(
@@ -628,3 +853,182 @@ def paired_differences(
     return pl.DataFrame(rows, schema=schema).with_columns(
         pl.col(c).fill_nan(None) for c in schema if schema[c] == pl.Float64
     ).with_columns(split_time=pl.lit(t, pl.Datetime("us", "UTC")))
+
+
+def _bin_reliability(
+    x: np.ndarray, y: np.ndarray, *, bins: int, confidence: float
+) -> list[dict[str, Any]]:
+    """Equal-count bins of ``x`` (ties kept together) with the mean of ``y`` per bin."""
+    from scipy import stats
+
+    if x.size == 0:
+        return []
+    n = x.size
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    # position i of the sorted predictions goes to bin floor(i·bins/n); a run of tied
+    # predictions goes where its first member goes
+    _, first, inverse = np.unique(xs, return_index=True, return_inverse=True)
+    which = np.empty(n, dtype=np.int64)
+    which[order] = ((np.arange(n) * bins) // n)[first[inverse]]
+    rows = []
+    for b in np.unique(which):
+        sel = which == b
+        xb, yb = x[sel], y[sel]
+        nb = int(sel.sum())
+        mean = float(yb.mean())
+        lo = hi = None
+        if nb >= 2:
+            half = float(stats.t.ppf(0.5 + confidence / 2, nb - 1) * yb.std(ddof=1) / np.sqrt(nb))
+            lo, hi = mean - half, mean + half
+        rows.append(
+            {
+                "bin": len(rows) + 1,
+                "n": nb,
+                "predicted_min": float(xb.min()),
+                "predicted_max": float(xb.max()),
+                "predicted_mean": float(xb.mean()),
+                "observed_mean": mean,
+                "observed_low": lo,
+                "observed_high": hi,
+            }
+        )
+    return rows
+
+
+def calibration_table(
+    data: Dataset | pl.DataFrame,
+    *,
+    predicted: str = "spread",
+    observed: str = "mean_cascade_size",
+    bins: int = 10,
+    confidence: float = 0.95,
+    split: datetime | float = 0.5,
+    graph: str | None = None,
+    probabilities: str = "learned",
+    prior: tuple[float, float] | str | None = "empirical",
+    pooling: str = "auto",
+    rel_error: float = 0.1,
+    top_k: int | None = 100,
+    min_activity: int = 1,
+    min_posts: int = 1,
+    seed: SeedLike = None,
+    n_jobs: int | None = None,
+    executor: Any = None,
+    options: SpreadOptions | None = None,
+) -> pl.DataFrame:
+    """Binned reliability data: mean predicted vs mean observed, per bin of the prediction.
+
+    The data of a calibration (reliability) plot, drawn by
+    :func:`influence_graph.report.plots.reliability`: users are sorted by their
+    prediction and cut into ``bins`` equal-count bins (quantiles of the prediction;
+    users with the same prediction stay in one bin, so heavy ties give fewer bins); a
+    calibrated prediction puts every bin on the diagonal, observed mean = predicted
+    mean.
+
+    Parameters
+    ----------
+    data : Dataset or polars.DataFrame
+        A Dataset: the users, split and metrics of :func:`predictive_validity` (same
+        keywords, same defaults and seed stream for the spread), with ``predicted`` a
+        metric in the units of the target ``observed`` (:data:`IN_TARGET_UNITS`, read
+        as there: ``1 + viral_centrality``, the past ``total_engagement`` scaled by the
+        windows' lengths). A DataFrame: one row per user with the columns
+        ``predicted`` and ``observed`` taken as they are (rows missing either are
+        left out).
+    predicted : str
+        The prediction: a metric (Dataset) or a column (DataFrame).
+    observed : str
+        The outcome: one of :data:`TARGETS` (Dataset) or a column (DataFrame).
+    bins : int
+        Number of bins (at least 1).
+    confidence : float
+        Level of the interval of each bin's observed mean.
+    split, graph, probabilities, prior, pooling, rel_error, top_k, min_activity, \
+    min_posts, seed, n_jobs, executor, options
+        As in :func:`predictive_validity` (Dataset only; ignored for a DataFrame).
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per non-empty bin, in increasing prediction:
+
+        - ``metric``, ``target`` (String): ``predicted``, ``observed``
+        - ``bin`` (Int64, 1 = lowest predictions), ``n`` (Int64, users in the bin)
+        - ``predicted_min``, ``predicted_max`` (Float64): the bin's range of
+          predictions
+        - ``predicted_mean`` (Float64): mean prediction of the bin (target units)
+        - ``observed_mean`` (Float64): mean observed value of the bin
+        - ``observed_low``, ``observed_high`` (Float64): Student-t interval of the
+          observed mean at ``confidence`` (mean ± t·s/√n); null for a bin of one user
+
+    Raises
+    ------
+    InputValidationError
+        ``bins`` below 1, bad ``confidence``, ``observed`` not a target, ``predicted``
+        not in its units (Dataset) or missing columns (DataFrame).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> t = pl.DataFrame({"spread": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+    ...                   "future": [0.5, 1.5, 1.0, 2.0, 3.5, 2.5]})
+    >>> cal = calibration_table(t, predicted="spread", observed="future", bins=3)
+    >>> cal.select("bin", "n", "predicted_mean", "observed_mean").rows()
+    [(1, 2, 1.5, 1.0), (2, 2, 3.5, 1.5), (3, 2, 5.5, 3.0)]
+    >>> round(cal["observed_high"][0] - cal["observed_mean"][0], 3)   # t(0.975, 1)·0.5/√2
+    6.353
+    """
+    bins = check_int("bins", bins, low=1)  # type: ignore[assignment]
+    level = float(
+        check_number("confidence", confidence, low=0, high=1, low_open=True, high_open=True)
+    )  # type: ignore[arg-type]
+    if isinstance(data, pl.DataFrame):
+        check_columns(data, [predicted, observed], what="data")
+        both = data.select(
+            x=pl.col(predicted).cast(pl.Float64), y=pl.col(observed).cast(pl.Float64)
+        ).with_columns(pl.all().fill_nan(None)).drop_nulls()
+        x = both["x"].to_numpy()
+        y = both["y"].to_numpy()
+    else:
+        check_dataset("data", data)
+        if observed not in TARGETS:
+            raise bad_param("observed", observed, "name one of " + ", ".join(map(repr, TARGETS)))
+        units = IN_TARGET_UNITS[observed]
+        if predicted not in units:
+            raise bad_param(
+                "predicted", predicted,
+                f"be a metric in the units of {observed!r}: " + ", ".join(map(repr, units)),
+            )
+        options = spread_options(
+            options, _SPREAD_DEFAULTS, rel_error=rel_error, top_k=top_k, n_jobs=n_jobs,
+            executor=executor,
+        )
+        args = locals()
+        ds = data
+        prepared, _want, t, _basis, _boot = _prepare(
+            ds, metrics=[predicted], **{key: args[key] for key in _SHARED}
+        )
+        sub = prepared.filter(pl.col(f"_y_{observed}").is_not_null())
+        xp = _predicted(sub, predicted, observed, _window_ratio(ds, t))
+        assert xp is not None
+        ok = np.isfinite(xp)
+        x = xp[ok]
+        y = sub[f"_y_{observed}"].cast(pl.Float64).to_numpy()[ok]
+    rows = _bin_reliability(x, y, bins=bins, confidence=level)
+    schema = {
+        "bin": pl.Int64,
+        "n": pl.Int64,
+        "predicted_min": pl.Float64,
+        "predicted_max": pl.Float64,
+        "predicted_mean": pl.Float64,
+        "observed_mean": pl.Float64,
+        "observed_low": pl.Float64,
+        "observed_high": pl.Float64,
+    }
+    out = pl.DataFrame(rows, schema=schema)
+    return out.select(
+        pl.lit(predicted, pl.String).alias("metric"),
+        pl.lit(observed, pl.String).alias("target"),
+        *schema,
+    )

@@ -27,7 +27,14 @@ from .._rng import SeedLike, as_seed_sequence
 from .._validation import bad_param, check_choice, check_columns, check_number, check_probability
 from ..exceptions import Failure, InputValidationError
 from . import _probability_rules as rules
-from ..graphs import GRAPHS, InteractionGraphs, as_graphs, edge_table, missing_graph
+from ..graphs import (
+    GRAPHS,
+    InteractionGraphs,
+    as_graphs,
+    edge_table,
+    missing_graph,
+    with_exposure_source,
+)
 from ..io.dataset import Dataset
 
 __all__ = [
@@ -177,12 +184,17 @@ def _trivalency(edges: pl.DataFrame, seed: SeedLike) -> pl.DataFrame:
 def _adoption_counts(
     events: pl.DataFrame, adoptions: tuple[str, ...]
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """A_{u→v} per (source=u, target=v) and A_u with its rule per source u."""
+    """A_{u→v} per (source=u, target=v) and A_u with its rule per source u.
+
+    u is the exposure source of each adoption (:func:`with_exposure_source`): the
+    author of the re-shared item when ``parent_id`` resolves, else ``target_user``.
+    """
+    events = with_exposure_source(events)
     eng = events.filter(
         pl.col("action").cast(pl.String).is_in(list(adoptions)),
-        pl.col("target_user").is_not_null(),
-        pl.col("target_user") != pl.col("user"),
-    ).select(source=pl.col("target_user"), target=pl.col("user"), parent=pl.col("parent_id"))
+        pl.col("source").is_not_null(),
+        pl.col("source") != pl.col("user"),
+    ).select("source", target=pl.col("user"), parent=pl.col("parent_id"))
     pair = eng.group_by("source", "target").agg(
         engagements=(pl.col("parent").drop_nulls().n_unique() + pl.col("parent").null_count()).cast(
             pl.Int64
@@ -206,10 +218,10 @@ def _adoption_counts(
     engaged = (
         events.filter(
             pl.col("action").cast(pl.String) != "post",
-            pl.col("target_user").is_not_null(),
-            pl.col("target_user") != pl.col("user"),
+            pl.col("source").is_not_null(),
+            pl.col("source") != pl.col("user"),
         )
-        .select(source=pl.col("target_user"), pid=pl.col("parent_id"))
+        .select("source", pid=pl.col("parent_id"))
         .drop_nulls("pid")
     )
     known_ids = pl.concat([posts.drop_nulls("pid"), engaged])

@@ -11,6 +11,7 @@ and platform weighting of the engagement graph, and the layer names, defined onc
 from __future__ import annotations
 
 from .edges import EDGE_SCHEMA, as_graphs, edge_table, missing_graph
+from .exposure import with_exposure_source
 from .interaction import InteractionGraphs, build_graphs, from_edges, graphs_of
 from .layers import CHANNELS, DEFAULT_CHANNEL_WEIGHTS, GRAPHS, LAYERS
 from .weights import (
@@ -43,4 +44,5 @@ __all__ = [
     "missing_graph",
     "restrict",
     "weighted_edges",
+    "with_exposure_source",
 ]

@@ -20,6 +20,7 @@ import polars as pl
 from ..exceptions import InputValidationError
 from ..io.dataset import Dataset
 from .interaction import InteractionGraphs, build_graphs, from_edges
+from .exposure import with_exposure_source
 from .layers import CHANNELS
 from .weights import engagement_edges
 
@@ -70,8 +71,8 @@ def _layer(ds: Dataset, layer: str) -> pl.DataFrame | None:
         return ds.follows.select(
             source=pl.col("followee"), target=pl.col("follower"), weight=pl.lit(1.0)
         )
-    ev = ds.events.filter(pl.col("action").cast(pl.String) == layer)
-    return ev.select(source=pl.col("target_user"), target=pl.col("user"), weight=pl.lit(1.0))
+    ev = with_exposure_source(ds.events).filter(pl.col("action").cast(pl.String) == layer)
+    return ev.select("source", target=pl.col("user"), weight=pl.lit(1.0))
 
 
 def edge_table(g: InteractionGraphs, graph: str) -> pl.DataFrame | None:

@@ -40,6 +40,7 @@ from .._validation import check_choice, check_columns, check_dataset
 from ..exceptions import InputValidationError
 from ..io.dataset import Dataset
 from .layers import CHANNELS, LAYERS
+from .exposure import with_exposure_source
 from .weights import EngagementWeights, check_weights, make_weights
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -512,7 +513,8 @@ def graphs_of(ds: Dataset, weights: EngagementWeights) -> InteractionGraphs:
                 column="target_user",
                 value=str(r["event_id"]),
             )
-        enc = encode(ev, "target_user", "user", "event").with_columns(
+        ev = with_exposure_source(ds.events).filter(pl.col("action") != "post")
+        enc = encode(ev, "source", "user", "event").with_columns(
             ev["action"].cast(pl.String).alias("action")
         )
         for action, part in enc.partition_by("action", as_dict=True, include_key=False).items():

@@ -33,6 +33,7 @@ import polars as pl
 
 from .._validation import bad_param, check_number
 from ..io.dataset import Dataset
+from .exposure import with_exposure_source
 from .layers import CHANNELS, DEFAULT_CHANNEL_WEIGHTS
 
 __all__ = [
@@ -147,7 +148,9 @@ def engagement_edges(
     """Engagement edges ``source → target`` with summed event weights (trusted weights).
 
     Each engagement event of ``channels`` (self-interactions excluded) contributes its
-    channel's weight times its platform's; edges of total weight 0 are dropped.
+    channel's weight times its platform's to the edge from its exposure source
+    (:func:`~influence_graph.graphs.exposure.with_exposure_source`); edges of total
+    weight 0 are dropped.
 
     Returns
     -------
@@ -155,13 +158,13 @@ def engagement_edges(
         ``source`` (author / mentioned user), ``target`` (who engaged), ``weight``
         (Float64), sorted by (source, target).
     """
-    ev = ds.events.filter(
+    ev = with_exposure_source(ds.events).filter(
         pl.col("action").cast(pl.String).is_in(list(channels)),
-        pl.col("target_user").is_not_null(),
-        pl.col("target_user") != pl.col("user"),
+        pl.col("source").is_not_null(),
+        pl.col("source") != pl.col("user"),
     )
     return (
-        ev.select(source="target_user", target="user", weight=weights.event_weight())
+        ev.select("source", target="user", weight=weights.event_weight())
         .group_by("source", "target")
         .agg(pl.col("weight").sum())
         .filter(pl.col("weight") > 0)

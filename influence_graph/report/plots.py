@@ -40,6 +40,7 @@ __all__ = [
     "overlap_curve",
     "spread_intervals",
     "activity_vs_spread",
+    "reliability",
     "NotebookFigure",
     "png_bytes",
 ]
@@ -409,4 +410,98 @@ def activity_vs_spread(
     ax.set_ylabel(labels[y])
     ax.set_title(f"Activity ({x}) vs influence ({y})")
     ax.legend(fontsize=7)
+    return fig
+
+
+_RELIABILITY_COLUMNS = ("predicted_mean", "observed_mean", "observed_low", "observed_high")
+
+
+def reliability(
+    table_or_calibration: pl.DataFrame,
+    *,
+    predicted: str = "spread",
+    observed: str = "mean_cascade_size",
+    bins: int = 10,
+    log: bool = False,
+    ax: "Axes | None" = None,
+) -> Figure:
+    """Reliability (calibration) plot: mean observed against mean predicted, per bin.
+
+    Each point is one bin of users with similar predictions, at (mean prediction,
+    mean observed value), with the interval of the observed mean as a vertical bar;
+    the dashed diagonal is perfect calibration (points below it: the prediction is too
+    high there).
+
+    Parameters
+    ----------
+    table_or_calibration : polars.DataFrame
+        Either the result of :func:`influence_graph.compare.validity.calibration_table`
+        (columns ``predicted_mean``, ``observed_mean``, ``observed_low``,
+        ``observed_high``; ``metric`` and ``target`` name the axes when present), or a
+        per-user table with the columns ``predicted`` and ``observed``, binned here
+        with that function.
+    predicted, observed : str
+        Columns of a per-user table (ignored for a calibration table).
+    bins : int
+        Number of bins of a per-user table (ignored for a calibration table).
+    log : bool
+        Log–log axes (cascade sizes are skewed; every value must then be positive).
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> t = pl.DataFrame({"spread": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+    ...                   "future": [0.5, 1.5, 1.0, 2.0, 3.5, 2.5]})
+    >>> fig = reliability(t, observed="future", bins=3)
+    >>> ax = fig.axes[0]
+    >>> ax.get_xlabel()
+    'predicted spread (bin mean)'
+    >>> ax.get_lines()[1].get_xydata().tolist()   # [0] is the diagonal, [1] the bins
+    [[1.5, 1.0], [3.5, 1.5], [5.5, 3.0]]
+    """
+    from ..compare.validity import calibration_table
+
+    cal = table_or_calibration
+    if not isinstance(cal, pl.DataFrame):
+        raise bad_param(
+            "table_or_calibration", type(cal).__name__,
+            "be a polars DataFrame (a calibration_table or a per-user table)",
+        )
+    if not all(c in cal.columns for c in _RELIABILITY_COLUMNS):
+        cal = calibration_table(cal, predicted=predicted, observed=observed, bins=bins)
+    x_name = str(cal["metric"][0]) if "metric" in cal.columns and cal.height else predicted
+    y_name = str(cal["target"][0]) if "target" in cal.columns and cal.height else observed
+    vals = {
+        c: cal[c].cast(pl.Float64).fill_null(float("nan")).to_numpy() for c in _RELIABILITY_COLUMNS
+    }
+    px, py = vals["predicted_mean"], vals["observed_mean"]
+    lo, hi = vals["observed_low"], vals["observed_high"]
+    err = np.vstack([np.clip(py - lo, 0, None), np.clip(hi - py, 0, None)])
+    err = np.nan_to_num(err, nan=0.0)
+    fig, ax = _axes(ax, (5.0, 5.0))
+    finite = np.concatenate([px, py, lo, hi])
+    finite = finite[np.isfinite(finite)]
+    if log:
+        finite = finite[finite > 0]
+    if finite.size:
+        a, b = float(finite.min()), float(finite.max())
+    else:
+        a, b = (1.0, 10.0) if log else (0.0, 1.0)
+    ax.plot([a, b], [a, b], color="#999999", lw=0.8, ls="--", label="calibrated")
+    ax.errorbar(px, py, yerr=err, fmt="o-", ms=4, color="#1f77b4", ecolor="#7f7f7f",
+                capsize=2, label="bins")
+    if log:
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+    ax.set_xlabel(f"predicted {x_name} (bin mean)")
+    ax.set_ylabel(f"observed {y_name} (bin mean)")
+    n = int(cal["n"].sum()) if "n" in cal.columns else None
+    users = f"{n} users, " if n is not None else ""
+    ax.set_title(f"Calibration of {x_name}: {users}{cal.height} bins")
+    ax.legend(fontsize=7, loc="upper left")
     return fig

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.stats import beta as beta_dist
 
+import influence_graph as ig
 from influence_graph.io.dataset import make_dataset
 from influence_graph.diffusion.probabilities import (
     DEFAULT_PRIOR,
@@ -527,3 +528,33 @@ def test_learned_source_pooling_without_evidence_is_the_prior_mean():
     out = edge_probabilities(ds, "learned", graph="follower", pooling="source", prior=(2, 8))
     assert out["p"].to_list() == pytest.approx([0.2, 0.2])
     assert out["source_rate"].to_list() == pytest.approx([0.2, 0.2])
+
+
+@pytest.mark.parametrize("convention", ["parent", "root"])
+def test_learned_credits_the_author_of_the_reshared_item(convention):
+    # a posts p; b retweets p; c retweets b's retweet. A "root" export names a (the
+    # original author) as c's target_user; the parent_id still names b's retweet.
+    from datetime import datetime, timezone
+
+    from influence_graph.io.dataset import make_dataset
+
+    second = "b" if convention == "parent" else "a"
+    ds = make_dataset(events=pl.DataFrame({
+        "user": ["a", "b", "c"], "action": ["post", "retweet", "retweet"],
+        "target_user": [None, "a", second], "post_id": ["p", "r1", "r2"],
+        "parent_id": [None, "p", "r1"],
+        "timestamp": [datetime(2024, 3, 1, h, tzinfo=timezone.utc) for h in (8, 9, 10)]}))
+    t = edge_probabilities(ds, "learned", graph="engagement")
+    ev = t.filter(pl.col("engagements") > 0).select("source", "target", "engagements")
+    assert ev.sort("source").rows() == [("a", "b", 1), ("b", "c", 1)]
+
+
+def test_cascade_world_conventions_learn_the_same_follower_probabilities():
+    kw = dict(n_users=300, n_days=10, seed=4)
+    tabs = [
+        edge_probabilities(ig.datasets.cascade_world(attribution=a, **kw), "learned",
+                           graph="follower", pooling="source")
+        for a in ("parent", "root")
+    ]
+    assert tabs[0].select("source", "target", "p", "engagements", "posts").equals(
+        tabs[1].select("source", "target", "p", "engagements", "posts"))
