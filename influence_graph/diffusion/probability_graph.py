@@ -244,15 +244,25 @@ def to_probability_graph(
     rank[first_ids[order]] = np.arange(n, dtype=np.int64)
     src = bk.relabel(c0, rank)
     tgt = bk.relabel(c1, rank)
-    if bk.any_equal(src, tgt):  # self-loops: list them (slow path)
+    return _from_codes(frame, sorted_users, src, tgt)
+
+
+def _from_codes(frame: pl.DataFrame, users: pl.Series, src: np.ndarray,
+                tgt: np.ndarray) -> ProbabilityGraph:
+    """The CSR arrays of coded edges (int32 codes into the sorted ``users``).
+
+    Self-loops and duplicate pairs are found on the codes; then the rules' lister
+    reports them from ``frame`` (slow path, only on failure).
+    """
+    if bk.any_equal(src, tgt):
         rules.raise_failures(frame, _WHAT, conflicts=False)
     pvals = frame.get_column("p").to_numpy()
+    n = int(users.len())
     out_indptr, out_indices, out_p, in_indptr, in_indices, in_p = bk.build_csr(src, tgt, pvals, n)
-    dup = bk.find_duplicates(out_indptr, out_indices)
-    if dup.size:  # list them (slow path)
+    if bk.find_duplicates(out_indptr, out_indices).size:
         rules.raise_failures(frame, _WHAT, conflicts=False)
     return ProbabilityGraph(
-        users=sorted_users,
+        users=users,
         out_indptr=out_indptr,
         out_indices=out_indices,
         out_p=out_p,
@@ -286,23 +296,8 @@ def probability_graph_on(g: "InteractionGraphs", table: pl.DataFrame) -> Probabi
     (['a', 'b', 'c'], [1, 2], [1.0, 0.5])
     """
     frame = rules.canonical(table, _WHAT)
-    if rules.row_counts(frame, loops=True):
+    if rules.row_counts(frame, loops=False):
         rules.raise_failures(frame, _WHAT, conflicts=False)
     src, tgt = g.codes(frame)
-    n = g.n_users
-    src32, tgt32 = src.astype(np.int32), tgt.astype(np.int32)
-    pvals = frame.get_column("p").to_numpy()
-    out_indptr, out_indices, out_p, in_indptr, in_indices, in_p = bk.build_csr(
-        src32, tgt32, pvals, n)
-    if bk.find_duplicates(out_indptr, out_indices).size:
-        rules.raise_failures(frame, _WHAT, conflicts=False)
-    return ProbabilityGraph(
-        users=g.users["user"].rename("user"),
-        out_indptr=out_indptr,
-        out_indices=out_indices,
-        out_p=out_p,
-        in_indptr=in_indptr,
-        in_indices=in_indices,
-        in_p=in_p,
-        in_shared_p=bk.shared_in_p(in_indptr, in_p),
-    )
+    users = g.users["user"].rename("user")
+    return _from_codes(frame, users, src.astype(np.int32), tgt.astype(np.int32))

@@ -20,6 +20,7 @@ import polars as pl
 from ..exceptions import InputValidationError
 from ..io.dataset import Dataset
 from .interaction import InteractionGraphs, build_graphs, from_edges
+from ._rows import aggregate
 from .exposure import with_exposure_source
 from .layers import CHANNELS
 from .weights import engagement_edges
@@ -47,20 +48,6 @@ def as_graphs(data: Dataset | InteractionGraphs | pl.DataFrame) -> InteractionGr
     raise TypeError(
         "data must be an influence_graph Dataset, an InteractionGraphs or a polars DataFrame "
         f"with source and target columns; got {type(data).__name__}"
-    )
-
-
-def aggregate(edges: pl.DataFrame) -> pl.DataFrame:
-    """Collapse repeated (source, target) pairs (weights summed), drop self-loops and nulls."""
-    return (
-        edges.filter(
-            pl.col("source").is_not_null(),
-            pl.col("target").is_not_null(),
-            pl.col("source") != pl.col("target"),
-        )
-        .group_by("source", "target")
-        .agg(pl.col("weight").sum())
-        .sort("source", "target")
     )
 
 

@@ -40,6 +40,7 @@ from .._validation import check_choice, check_columns, check_dataset
 from ..exceptions import InputValidationError
 from ..io.dataset import Dataset
 from .layers import CHANNELS, LAYERS
+from ._rows import aggregate
 from .exposure import with_exposure_source
 from .weights import EngagementWeights, check_weights, make_weights
 
@@ -579,16 +580,8 @@ def from_edges(edges: pl.DataFrame) -> InteractionGraphs:
     check_columns(edges, ["source", "target"], what="edges")
     wcol = "weight" if "weight" in edges.columns else ("p" if "p" in edges.columns else None)
     w = pl.col(wcol).cast(pl.Float64) if wcol else pl.lit(1.0)
-    table = (
+    table = aggregate(
         edges.select(pl.col("source").cast(pl.String), pl.col("target").cast(pl.String), weight=w)
-        .filter(
-            pl.col("source").is_not_null(),
-            pl.col("target").is_not_null(),
-            pl.col("source") != pl.col("target"),
-        )
-        .group_by("source", "target")
-        .agg(pl.col("weight").sum())
-        .sort("source", "target")
     )
     names = pl.concat([edges["source"], edges["target"]]).cast(pl.String).unique().sort()
     users = pl.DataFrame(

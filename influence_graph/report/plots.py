@@ -32,7 +32,7 @@ from ..compare._ranking import min_rank_desc, prefix_overlaps
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from ..compare.metrics import MetricComparison
+    from ..compare.metrics import MetricComparison  # annotations only
 
 __all__ = [
     "rank_rank",
