@@ -36,7 +36,10 @@ def golden_tables(congress: bool) -> dict[str, pl.DataFrame]:
     small = ig.datasets.synthetic(n_users=600, seed=3)
     out["validity_synthetic3"] = ig.predictive_validity(small, n_boot=100, seed=0)
     if congress:
-        out["influence_congress"] = ig.influence(ig.datasets.congress(), seed=0)
+        # the measured probabilities (the default "learned" has no events to learn from)
+        out["influence_congress"] = ig.influence(
+            ig.datasets.congress(), probabilities="given", seed=0
+        )
     return out
 
 
