@@ -26,8 +26,8 @@ Examples
 >>> import polars as pl
 >>> from influence_graph.diffusion import to_probability_graph
 >>> g = to_probability_graph(pl.DataFrame({"source": ["a"], "target": ["b"], "p": [0.5]}))
->>> est = ris_estimate(g, "ic", rel_error=0.05, confidence=0.95, top_k=None, min_spread=None,
-...                    max_samples=None, max_seconds=None, seed=1)
+>>> from influence_graph.diffusion._stopping import StopRule
+>>> est = ris_estimate(g, "ic", StopRule(rel_error=0.05, top_k=None), seed=1)
 >>> round(float(est.spread[0]), 1), est.target_met, est.stop_reason
 (1.5, True, 'target')
 """
