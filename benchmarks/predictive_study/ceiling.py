@@ -1,7 +1,7 @@
 import sys; sys.path.insert(0,'benchmarks/predictive_study')
 import numpy as np, polars as pl, influence_graph as ig
 from harness import prep, RAW, rho
-from influence_graph.validity import split_dataset
+from influence_graph.compare.validity import split_dataset
 for s in [1]:
     ds = ig.datasets.synthetic(n_users=2000, seed=s)
     data, t = prep(ds, metrics=RAW, seed=0)

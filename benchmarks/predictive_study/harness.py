@@ -4,13 +4,15 @@ from __future__ import annotations
 import dataclasses, time, json, sys
 import numpy as np, polars as pl
 import influence_graph as ig
-from influence_graph.validity import _prepare, split_dataset, _ranks, _pearson_rows
+from influence_graph.compare.validity import _prepare, split_dataset
+from influence_graph.compare._ranking import ranks as _ranks, pearson_rows as _pearson_rows
+from influence_graph.diffusion.options import SpreadOptions
 from est import Log, fix_attribution, eb_models, shrink_to_past, shrink_linear, credit_distribution, eb_variants
 
 RAW = ["followers", "out_degree", "retweets_received", "unique_engagers", "actions", "pagerank",
        "mean_cascade_size"]
 KW = dict(split=0.5, graph=None, probabilities="learned", prior="empirical", pooling="auto",
-          rel_error=0.1, top_k=100, min_activity=1, min_posts=1, n_jobs=None)
+          min_activity=1, min_posts=1, options=SpreadOptions(rel_error=0.1, top_k=100))
 
 
 def vals(x):
@@ -85,10 +87,11 @@ def evaluate(data, cols, truth=None, n_boot=200, seed=0, thin_posts=None):
         x = sub[c].to_numpy().astype(float)
         r = rho(x, y); b = bs(x)
         gaps = {m: np.quantile(b - raw_b[m], 0.025) for m in raw_b}
+        gap_hi = float(np.quantile(b - raw_b[best], 0.975))
         xc = vals(x) - vals(x).mean()
         slope = float((xc * (y - y.mean())).sum() / (xc * xc).sum())
         row = dict(cand=c, n=n, rho=round(r, 3), best_raw=best, rho_best_raw=round(raw_r[best], 3),
-                   gap=round(r - raw_r[best], 3), gap_lo=round(float(gaps[best]), 3),
+                   gap=round(r - raw_r[best], 3), gap_lo=round(float(gaps[best]), 3), gap_hi=round(gap_hi, 3),
                    min_gap_lo=round(float(min(gaps.values())), 3), slope=round(slope, 2),
                    ratio=round(float(y.mean() / vals(x).mean()), 2))
         if tr is not None:

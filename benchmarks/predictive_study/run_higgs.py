@@ -2,7 +2,7 @@ import sys, time, json
 sys.path.insert(0, "benchmarks/predictive_study")
 import numpy as np, polars as pl, influence_graph as ig
 from datetime import datetime, timezone
-from influence_graph.validity import _prepare, split_dataset
+from influence_graph.compare.validity import _prepare, split_dataset
 from harness import evaluate, RAW, KW
 from est import fit_nb_reg
 pl.Config.set_tbl_rows(100); pl.Config.set_tbl_cols(30); pl.Config.set_tbl_width_chars(250)

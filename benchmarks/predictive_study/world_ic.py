@@ -143,7 +143,7 @@ def names(n):
 
 
 def export(w, convention="parent", name=None):
-    from influence_graph.dataset import make_dataset
+    from influence_graph.io.dataset import make_dataset
     n = w["n"]; nm = np.array(names(n), dtype=object)
     nr = w["roots"].size
     item_user = np.concatenate([w["roots"], w["au"]])
