@@ -73,3 +73,17 @@ def events_frame(rows: list[tuple], *, minutes: bool = True) -> pl.DataFrame:
         cols["parent_id"].append(parent)
         cols["timestamp"].append(T0 + timedelta(minutes=t or 0))
     return pl.DataFrame(cols, schema_overrides={"timestamp": pl.Datetime("us", "UTC")})
+
+
+@pytest.fixture(scope="session")
+def dask_processes_client():
+    """One 2-worker Dask LocalCluster (processes) for every test that needs one.
+
+    A test may kill a worker process: the nanny starts a new one, and the scheduler
+    reschedules what the dead worker held.
+    """
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+    ) as cluster, distributed.Client(cluster) as client:
+        yield client

@@ -24,15 +24,12 @@ distributed = pytest.importorskip("distributed")
 
 @pytest.fixture(scope="module")
 def ds():
-    return ig.datasets.synthetic(n_users=300, seed=5)
+    return ig.datasets.synthetic(n_users=200, seed=5)
 
 
 @pytest.fixture(scope="module")
-def client():
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-    ) as cluster, distributed.Client(cluster) as c:
-        yield c
+def client(dask_processes_client):
+    return dask_processes_client
 
 
 def test_influence_validity_ablation_bit_identical_on_a_cluster(ds, client):
@@ -60,24 +57,22 @@ def _kill_one_worker_when_busy(client, killed: list[float], stop: threading.Even
         time.sleep(0.005)
 
 
-def test_a_worker_killed_mid_run_gives_the_same_bits(ds):
+def test_a_worker_killed_mid_run_gives_the_same_bits(ds, client):
     kw = dict(seed=11, rel_error=0.02, top_k=None, viral=False)
     local = ig.influence(ds, n_jobs=1, **kw)
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
-    ) as cluster, distributed.Client(cluster) as c:
-        killed: list[float] = []
-        stop = threading.Event()
-        killer = threading.Thread(target=_kill_one_worker_when_busy, args=(c, killed, stop))
-        killer.start()
-        try:
-            remote = ig.influence(ds, executor=c, **kw)
-        finally:
-            finished = time.monotonic()
-            stop.set()
-            killer.join()
+    killed: list[float] = []
+    stop = threading.Event()
+    killer = threading.Thread(target=_kill_one_worker_when_busy, args=(client, killed, stop))
+    killer.start()
+    try:
+        remote = ig.influence(ds, executor=client, **kw)
+    finally:
+        finished = time.monotonic()
+        stop.set()
+        killer.join()
     assert killed and killed[0] < finished, "no worker was killed while the run was going on"
     assert_frame_equal(remote, local, check_exact=True)
+    client.wait_for_workers(2, timeout=60)  # the nanny restarts the killed worker
 
 
 def test_options_and_keywords_are_not_both_set(ds):

@@ -37,16 +37,24 @@ def test_n_jobs_bit_identical(wc_frame, estimator):
             assert np.array_equal(arr, first[col]), col
 
 
-@pytest.mark.parametrize("processes", [False, True], ids=["threads", "processes"])
-def test_dask_local_cluster_bit_identical(wc_frame, processes):
+def test_dask_threads_cluster_bit_identical(wc_frame):
     distributed = pytest.importorskip("distributed")
     kw = dict(seed=123, top_k=10, rel_error=0.1)
     local = ig.expected_spread(wc_frame, n_jobs=1, **kw)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=processes,
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=False,
                                   dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as client:
         assert is_dask_client(client)
         remote = ig.expected_spread(wc_frame, executor=client, **kw)
+    assert remote.n_samples == local.n_samples
+    for col, arr in _arrays(remote).items():
+        assert np.array_equal(arr, _arrays(local)[col]), col
+
+
+def test_dask_processes_cluster_bit_identical(wc_frame, dask_processes_client):
+    kw = dict(seed=123, top_k=10, rel_error=0.1)
+    local = ig.expected_spread(wc_frame, n_jobs=1, **kw)
+    remote = ig.expected_spread(wc_frame, executor=dask_processes_client, **kw)
     assert remote.n_samples == local.n_samples
     for col, arr in _arrays(remote).items():
         assert np.array_equal(arr, _arrays(local)[col]), col
