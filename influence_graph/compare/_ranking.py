@@ -26,6 +26,7 @@ __all__ = [
     "percentile_interval",
     "prefix_overlaps",
     "ranks",
+    "resample_ranks",
     "spearman",
     "spearman_rows",
     "top_k",
@@ -99,3 +100,35 @@ def percentile_interval(draws: np.ndarray, confidence: float) -> tuple[float, fl
     alpha = 1.0 - confidence
     lo, hi = np.quantile(draws, [alpha / 2, 1 - alpha / 2])
     return float(lo), float(hi)
+
+
+def resample_ranks(x: np.ndarray, boot: np.ndarray) -> np.ndarray:
+    """``ranks(x[boot])`` — average ranks within each resample row — in O(B·n).
+
+    The values are sorted once; each resample's ranks follow from how many times it
+    drew each tied group (counting, not sorting). The result equals
+    ``scipy.stats.rankdata(x[boot], axis=-1)`` exactly: both are
+    ``(before + after + 1) / 2`` on integer counts.
+
+    Examples
+    --------
+    >>> x = np.array([3.0, 1.0, 3.0, 2.0])
+    >>> boot = np.array([[0, 0, 1, 3], [2, 1, 1, 1]])
+    >>> resample_ranks(x, boot).tolist()
+    [[3.5, 3.5, 1.0, 2.0], [4.0, 2.0, 2.0, 2.0]]
+    >>> bool((resample_ranks(x, boot) == ranks(x[boot])).all())
+    True
+    """
+    if np.isnan(x).any():  # rankdata's NaN rule, not a count
+        return ranks(x[boot])
+    n = x.shape[0]
+    _, group = np.unique(x, return_inverse=True)  # tied values share a group, in value order
+    n_groups = int(group.max()) + 1 if n else 0
+    rows, m = boot.shape
+    g = group[boot]  # (rows, m) group of each draw
+    flat = (g + (np.arange(rows) * n_groups)[:, None]).ravel()
+    counts = np.bincount(flat, minlength=rows * n_groups).reshape(rows, n_groups)
+    after = np.cumsum(counts, axis=1)
+    before = after - counts
+    mid = (before + after + 1) / 2.0  # float64, exact for integer counts
+    return np.take_along_axis(mid, g, axis=1)

@@ -38,7 +38,7 @@ from scipy import stats
 from .._rng import SeedLike, as_seed_sequence, seed_entropy, task_seeds
 from .._validation import bad_param, check_choice, check_columns, check_int, check_number
 from ..exceptions import InputValidationError
-from ._ranking import min_rank_desc, percentile_interval, prefix_overlaps
+from ._ranking import min_rank_desc, percentile_interval, prefix_overlaps, resample_ranks
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -366,7 +366,7 @@ def _bootstrap_group(
         if "spearman" in methods:
             z = {}
             for c in cols:
-                r = stats.rankdata(values[idx, c], axis=1)
+                r = resample_ranks(values[:, c], idx)
                 r -= r.mean(axis=1, keepdims=True)
                 with np.errstate(invalid="ignore", divide="ignore"):
                     r /= np.sqrt((r * r).sum(axis=1, keepdims=True))

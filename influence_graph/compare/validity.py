@@ -57,7 +57,7 @@ from ..influence import influence
 from ..metrics.activity import activity
 from ..metrics.cascades import cascades
 from ..metrics.observed import received_counts
-from ._ranking import percentile_interval, spearman_rows
+from ._ranking import pearson_rows, percentile_interval, ranks, resample_ranks
 from ._ranking import top_k as top_positions
 from .._rng import SeedLike, as_generator, as_seed_sequence
 from .._validation import bad_param, check_columns, check_dataset, check_int, check_number
@@ -213,11 +213,16 @@ def _metric_values(sub: pl.DataFrame, m: str) -> np.ndarray:
 
 
 def _score(
-    x: np.ndarray, y: np.ndarray, *, k: int, boot: np.ndarray, alpha: float
+    x: np.ndarray, y: np.ndarray, *, k: int, boot: np.ndarray, alpha: float,
+    y_ranks: tuple[np.ndarray, np.ndarray],
 ) -> tuple[float, float, float, float]:
-    """Spearman, its percentile bootstrap interval, and precision@k."""
-    rho = float(spearman_rows(x, y))
-    lo, hi = percentile_interval(spearman_rows(x[boot], y[boot]), 1.0 - alpha)
+    """Spearman, its percentile bootstrap interval, and precision@k.
+
+    ``y_ranks`` = (ranks of ``y``, ranks of ``y[boot]``): the target's ranks, computed
+    once per target rather than once per metric.
+    """
+    rho = float(pearson_rows(ranks(x), y_ranks[0]))
+    lo, hi = percentile_interval(pearson_rows(resample_ranks(x, boot), y_ranks[1]), 1.0 - alpha)
     kk = min(k, len(x))
     # ties at the cut are broken by user order (stable sort), the same for every metric
     prec = len(top_positions(x, kk) & top_positions(y, kk)) / kk if kk else float("nan")
@@ -335,11 +340,12 @@ def _score_block(
     """One row per metric of ``want`` for ``target`` on the users of ``sub``."""
     n = sub.height
     y = sub[f"_y_{target}"].cast(pl.Float64).to_numpy()
+    y_ranks = (ranks(y), resample_ranks(y, boot)) if n >= 3 else None
     rows = []
     for m in want:
         x = _metric_values(sub, m)
         if n >= 3:
-            rho, lo, hi, prec = _score(x, y, k=k, boot=boot, alpha=alpha)
+            rho, lo, hi, prec = _score(x, y, k=k, boot=boot, alpha=alpha, y_ranks=y_ranks)
         else:
             rho = lo = hi = prec = float("nan")
         slope = ratio = None
@@ -812,13 +818,15 @@ def paired_differences(
     y = sub[f"_y_{target}"].cast(pl.Float64).to_numpy()
     rows = []
     x = _metric_values(sub, metric)
-    rho_m = float(spearman_rows(x, y)) if n >= 3 else float("nan")
-    rb_m = spearman_rows(x[boot], y[boot]) if n >= 3 else np.full(n_boot, np.nan)
+    # the target's ranks once, not once per metric compared
+    ry, ry_boot = (ranks(y), resample_ranks(y, boot)) if n >= 3 else (None, None)
+    rho_m = float(pearson_rows(ranks(x), ry)) if n >= 3 else float("nan")
+    rb_m = pearson_rows(resample_ranks(x, boot), ry_boot) if n >= 3 else np.full(n_boot, np.nan)
     for v in versus:
         xv = _metric_values(sub, v)
         if n >= 3:
-            rho_v = float(spearman_rows(xv, y))
-            d = rb_m - spearman_rows(xv[boot], y[boot])
+            rho_v = float(pearson_rows(ranks(xv), ry))
+            d = rb_m - pearson_rows(resample_ranks(xv, boot), ry_boot)
             lo, hi = percentile_interval(d, 1.0 - alpha)
             d = d[np.isfinite(d)]
             worse = float((d <= 0).mean()) if d.size else float("nan")
