@@ -2,7 +2,7 @@
 
 ``model_version`` changes whenever an algorithm or a default that changes numbers
 changes, so a score difference across model versions is never reported as a user's
-change (RELIABILITY.md §2).
+change.
 """
 
 __all__ = ["__version__", "model_version"]

@@ -54,7 +54,7 @@ class Failure:
     Attributes
     ----------
     rule : str
-        Stable reason code, e.g. ``"P_RANGE"`` (see RELIABILITY.md, catalogue B1-B36).
+        Stable reason code, e.g. ``"P_RANGE"`` (docs/input-validation.md lists every rule).
     file : str or None
         Source name (file path, or ``"<events DataFrame>"``).
     record : int or None

@@ -1,6 +1,6 @@
 """Edge probabilities: how likely content crosses each edge ``u → v``.
 
-Five schemes (SCIENCE.md §2): ``constant``, ``weighted_cascade``, ``trivalency``,
+Five schemes: ``constant``, ``weighted_cascade``, ``trivalency``,
 ``given`` (a data set's measured probabilities) and ``learned`` from the event log
 (Goyal, Bonchi & Lakshmanan 2010, with a Beta prior). Every table is validated by
 :func:`validate_probabilities`, which the diffusion engine also uses: values outside
@@ -364,7 +364,7 @@ def edge_probabilities(
     adoptions : tuple of str
         Actions that count as v adopting u's post for ``learned``; any of
         ``"retweet"``, ``"quote"``, ``"reply"``, ``"mention"``. Default: retweet,
-        quote and reply (SCIENCE.md §2). ``("retweet", "quote")`` counts re-shares
+        quote and reply (Goyal, Bonchi & Lakshmanan 2010). ``("retweet", "quote")`` counts re-shares
         only (see docs/probabilities.md for how the two compare).
     pooling : {"edge", "source"}
         How ``learned`` shares evidence between the edges of one source. ``"edge"``

@@ -38,7 +38,7 @@ ENGAGEMENTS: tuple[str, ...] = ACTIONS[1:]
 ACTION_DTYPE = pl.Enum(list(ACTIONS))
 TIMESTAMP_DTYPE = pl.Datetime("us", "UTC")
 
-#: Canonical event table (DESIGN.md). Column order is canonical too.
+#: Canonical event table (docs/data.md). Column order is canonical too.
 EVENT_SCHEMA: dict[str, pl.DataType] = {
     "event_id": pl.String(),
     "user": pl.String(),

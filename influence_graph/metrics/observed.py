@@ -183,8 +183,8 @@ def observed_influence(ds: Dataset) -> pl.DataFrame:
 
     Notes
     -----
-    Ratio and uniqueness follow the anti-activity signals Klout described (SCIENCE.md
-    §5): 100 retweets of 10 posts beat 100 of 1,000 (``engagement_per_post``), and 100
+    Ratio and uniqueness follow the anti-activity signals of Klout's public description
+    of its score: 100 retweets of 10 posts beat 100 of 1,000 (``engagement_per_post``), and 100
     retweeters beat one retweeting 100 times (``unique_engagers``).
     """
     check_dataset("ds", ds)
