@@ -28,6 +28,7 @@ from .._validation import bad_param, check_choice, check_columns, check_number, 
 from ..exceptions import Failure, InputValidationError
 from . import _probability_rules as rules
 from ..graphs import (
+    CHANNELS,
     GRAPHS,
     InteractionGraphs,
     as_graphs,
@@ -310,7 +311,7 @@ def _learned(
 
 
 def _check_adoptions(adoptions: object) -> tuple[str, ...]:
-    allowed = ("retweet", "quote", "reply", "mention")
+    allowed = CHANNELS  # the adoptable actions are the engagement channels
     if isinstance(adoptions, str) or not isinstance(adoptions, (tuple, list)) or not adoptions:
         raise bad_param(
             "adoptions", adoptions, "be a non-empty tuple of " + ", ".join(map(repr, allowed))
