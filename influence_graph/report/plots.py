@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import polars as pl
@@ -28,11 +28,19 @@ from matplotlib.figure import Figure
 
 from .._validation import bad_param, check_choice, check_columns, check_int
 from ..compare._ranking import min_rank_desc, prefix_overlaps
+from ..compare.validity import calibration_table
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-    from ..compare.metrics import MetricComparison  # annotations only
+
+class Comparison(Protocol):
+    """What the comparison figures read of a :class:`~influence_graph.MetricComparison`."""
+
+    correlations: pl.DataFrame
+    data: pl.DataFrame
+    metrics: tuple[str, ...]
+    settings: dict[str, Any]
 
 __all__ = [
     "rank_rank",
@@ -150,7 +158,7 @@ def rank_rank(
 
 
 def correlation_heatmap(
-    comparison: "MetricComparison", *, method: str | None = None, ax: "Axes | None" = None
+    comparison: Comparison, *, method: str | None = None, ax: "Axes | None" = None
 ) -> Figure:
     """Heat map of pairwise rank correlations, each cell annotated with its interval.
 
@@ -170,7 +178,7 @@ def correlation_heatmap(
     Examples
     --------
     >>> import polars as pl
-    >>> from influence_graph.compare import compare_metrics
+    >>> from influence_graph import compare_metrics
     >>> t = pl.DataFrame({"user": list("abcde"), "x": [1, 2, 3, 4, 5],
     ...                   "y": [2, 1, 4, 3, 5], "z": [5, 3, 4, 1, 2]})
     >>> fig = correlation_heatmap(compare_metrics(t, k=2, n_boot=20, seed=0))
@@ -217,7 +225,7 @@ def correlation_heatmap(
 
 
 def overlap_curve(
-    comparison: "MetricComparison",
+    comparison: Comparison,
     *,
     reference: str | None = None,
     n_points: int = 40,
@@ -243,7 +251,7 @@ def overlap_curve(
     Examples
     --------
     >>> import polars as pl
-    >>> from influence_graph.compare import compare_metrics
+    >>> from influence_graph import compare_metrics
     >>> t = pl.DataFrame({"user": list("abcdef"), "x": [1, 2, 3, 4, 5, 6],
     ...                   "y": [2, 1, 4, 3, 6, 5], "z": [6, 5, 4, 3, 2, 1]})
     >>> fig = overlap_curve(compare_metrics(t, k=2, n_boot=0))
@@ -464,8 +472,6 @@ def reliability(
     >>> ax.get_lines()[1].get_xydata().tolist()   # [0] is the diagonal, [1] the bins
     [[1.5, 1.0], [3.5, 1.5], [5.5, 3.0]]
     """
-    from ..compare.validity import calibration_table
-
     cal = table_or_calibration
     if not isinstance(cal, pl.DataFrame):
         raise bad_param(
