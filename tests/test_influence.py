@@ -228,3 +228,15 @@ def test_synthetic_defaults_recover_the_planted_spread():
     old = rho(before, "spread")
     assert new >= old + 0.05
     assert new >= rho(followers, "followers") + 0.2
+
+
+def test_measured_probabilities_without_events_is_a_clear_error():
+    # Congress-like: measured probabilities, no events. Learning from nothing would give
+    # spread 1.0 for everyone without a word; the error names the fix instead.
+    probs = pl.DataFrame({"source": ["a", "b"], "target": ["b", "c"], "p": [0.5, 0.2]})
+    ds = make_dataset(probabilities=probs)
+    with pytest.raises(InputValidationError, match="probabilities='given'") as err:
+        influence(ds, seed=0)
+    assert err.value.rule == "NO_EVENTS"
+    t = influence(ds, probabilities="given", seed=0, top_k=3)
+    assert t.filter(pl.col("user") == "a")["spread"].item() > 1.0
