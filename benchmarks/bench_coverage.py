@@ -1,6 +1,6 @@
-"""Benchmark S2/S3: coverage of the 95 % intervals over 1000 independent replicates.
+"""Coverage of the 95 % intervals over 1000 independent replicates (docs/benchmarks.md).
 
-RELIABILITY.md S2: for each estimator and each sample size R ∈ {min R, 10·min R}, run
+For each estimator and each sample size R ∈ {min R, 10·min R}, run
 ``expected_spread`` with 1000 independent seeds at a fixed budget (``max_samples=R`` and a
 relative-error target too small to stop earlier) and count, for every user, how often the
 95 % interval ``[ci_low, ci_high]`` contains the exact expected spread (enumeration of all
@@ -13,11 +13,13 @@ Graphs (every one has at most 16 uncertain edges, so the exact oracle applies):
 * ``dag``: a diamond with a tail, mixed p;
 * ``mixed01``: p ∈ {0, 1} beside fractional p, a cycle through a certain edge;
 * ``random8``: 8 users, 12 random edges, p ~ U(0.05, 0.95) (seeded);
-* ``small_sigma`` (S3): 1000 users, edges only among the first 6, so most σ(v)/n < 0.01
+* ``small_sigma`` (small σ(v)/n, where Wald intervals fail): 1000 users, edges only among
+  the first 6, so most σ(v)/n < 0.01
   (Wilson/Jeffreys intervals must still cover).
 
 Intervals scored: RIS with Wilson (default) and Jeffreys, Monte Carlo with Student t, and —
-as the S3 negative control, from the same RIS replicates — Wald ``spread ± z·se``. Users whose
+as the negative control for small proportions, from the same RIS replicates — Wald
+``spread ± z·se``. Users whose
 interval is degenerate in every replicate (spread exactly 1, no uncertain out-edge) are
 listed but kept out of the band verdict. For RIS the count is exactly Binomial(θ, q′) with
 q′ = (σ − 1)/n, so each RIS row also carries ``coverage_exact``: the interval's true
@@ -134,7 +136,7 @@ def one_cell(table, users, exact: np.ndarray, estimator: str, R: int, reps: int,
 
     ``estimator`` is ``"ris"`` (Wilson), ``"ris_jeffreys"`` or ``"monte_carlo"`` (Student t).
     RIS runs also score the Wald interval ``spread ± z·se`` from the same replicates: the
-    negative control of S3.
+    negative control for small proportions.
     """
     from influence_graph.diffusion.spread import expected_spread
 
@@ -245,7 +247,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
                         "graph", "estimator", "interval", "R", "coverage_median",
                         "coverage_min", "coverage_max", "share_in_band", "seconds")},
                         flush=True)
-    print_table(summary, "95 % interval coverage over replicates (S2, S3)", [
+    print_table(summary, "95 % interval coverage over replicates", [
         "graph", "estimator", "interval", "R", "R_used_median", "users_checked",
         "min_sigma_over_n", "coverage_median",
         "coverage_min", "coverage_max", "share_in_band", "max_one_sided_miss", "seconds",

@@ -27,7 +27,7 @@ def test_unknown_attribute_raises():
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(PKG)))
 def test_no_global_random_state(path):
-    """RELIABILITY §4.1: nothing calls np.random.* module functions or random.* globals."""
+    """Randomness only through seeds: nothing calls np.random.* module functions or random.* globals."""
     text = path.read_text(encoding="utf-8")
     tree = ast.parse(text)
     allowed_np = {"SeedSequence", "Generator", "PCG64", "Philox", "default_rng", "BitGenerator"}

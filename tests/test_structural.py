@@ -458,10 +458,10 @@ def test_congress_spectral_radius_and_published_correlations(congress):
     assert spectral_radius(table) == pytest.approx(0.21, abs=0.005)
     vc = viral_centrality(table, users=names)
     m = structural_metrics(table).join(vc, on="user")
-    # SCIENCE.md §6: in-degree barely tracks VC, out-strength nearly fully (β = 1)
+    # Fink et al. 2023 (Congress): in-degree barely tracks VC, out-strength nearly fully (β = 1)
     assert spearmanr(m["in_degree"], m["viral_centrality"])[0] == pytest.approx(0.08, abs=0.02)
     assert spearmanr(m["out_strength"], m["viral_centrality"])[0] == pytest.approx(0.996, abs=0.002)
-    # at larger β the correlation with out-strength falls (SCIENCE.md §6)
+    # at larger β the correlation with out-strength falls (Fink et al. 2023)
     vc7 = viral_centrality(table, users=names, beta=7.0).join(
         m.select("user", "out_strength"), on="user"
     )

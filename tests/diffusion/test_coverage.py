@@ -1,4 +1,4 @@
-"""Interval coverage over seeded replicates (RELIABILITY S2/S3)."""
+"""Interval coverage over seeded replicates, including users with small σ(v)/n."""
 
 import numpy as np
 import pytest
@@ -36,7 +36,7 @@ def _dag():
 
 
 def _small_sigma():
-    # sigma(v)/n < 0.01 (RELIABILITY S3): v reaches w with p = .5 among 200 users
+    # sigma(v)/n < 0.01, where Wald intervals under-cover: v reaches w with p = .5 among 200 users
     g = to_probability_graph(table([("v", "w", 0.5)]), users=[f"x{i:03d}" for i in range(198)])
     return g, int(g.codes(["v"])[0]), 1.5
 
@@ -98,7 +98,7 @@ def test_stopped_runs_cover_and_are_unbiased():
 
 
 def test_exact_binomial_coverage_wilson_vs_wald_negative_control():
-    # S3 without simulation noise: exact coverage of the interval on q' = (sigma - 1)/n
+    # small sigma(v)/n without simulation noise: exact coverage of the interval on q' = (sigma - 1)/n
     # for the small-sigma user above (q' = .0025, theta = 2000), summed over the
     # Binomial(theta, q') distribution of the RIS count. Wald is the negative control.
     from influence_graph.diffusion.intervals import wilson, z_value

@@ -1,4 +1,4 @@
-"""Bad input catalogue (RELIABILITY.md §3, B1-B36) for the event, follow and user readers.
+"""The bad-input catalogue (docs/input-validation.md, rule codes) for the event, follow and user readers.
 
 Every case asserts the rule code and the record number (and the physical line where it
 differs from record + 1), and, in lenient mode, the nothing-lost identity.
