@@ -36,9 +36,6 @@ from .diffusion.choice import (
     spread_probabilities,
 )
 from .diffusion.options import SpreadOptions, spread_options
-from .diffusion.probability_graph import probability_graph_on
-from .diffusion.spread import expected_spread
-from .diffusion.viral import spectral_radius, viral_centrality
 from .graphs import GRAPHS, drop_zero, graphs_of, make_weights
 from .exceptions import InputValidationError
 from .io.dataset import Dataset
@@ -289,6 +286,12 @@ def influence(
     out = observed_influence(d)
     out = out.join(cascades(d, actions=cascade_actions).users, on="user", how="left")
     out = out.join(baselines(g, graph), on="user", how="left")
+    # lazy: the estimators load numba and scipy.stats; `import influence_graph` imports
+    # this module (ig.influence is also a module name) and must stay fast
+    from .diffusion.probability_graph import probability_graph_on
+    from .diffusion.spread import expected_spread
+    from .diffusion.viral import spectral_radius, viral_centrality
+
     probs = None
     if viral is not False or spread:
         table = spread_probabilities(

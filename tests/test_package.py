@@ -71,3 +71,19 @@ def test_module_imports(path):
 def test_dataset_functions_reject_other_inputs(name):
     with pytest.raises(TypeError, match="must be an influence_graph Dataset"):
         getattr(ig, name)("events.csv")
+
+
+def test_import_is_light():
+    """``import influence_graph`` loads no numba, scipy.stats, igraph or matplotlib.pyplot."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, influence_graph as ig; ig.influence; ig.activity; ig.cascades\n"
+        "heavy = [m for m in ('numba', 'scipy.stats', 'igraph', 'matplotlib.pyplot')"
+        " if m in sys.modules]\n"
+        "print(','.join(heavy))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "", f"imported at `import influence_graph`: {out.stdout}"

@@ -34,7 +34,6 @@ from ..graphs import (
     as_graphs,
     edge_table,
     missing_graph,
-    with_exposure_source,
 )
 from ..io.dataset import Dataset
 
@@ -187,10 +186,10 @@ def _adoption_counts(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """A_{u→v} per (source=u, target=v) and A_u with its rule per source u.
 
-    u is the exposure source of each adoption (:func:`with_exposure_source`): the
-    author of the re-shared item when ``parent_id`` resolves, else ``target_user``.
+    ``events`` carry ``source``, the exposure source of each adoption, resolved once by
+    the graphs (``InteractionGraphs.events``): the author of the re-shared item when
+    ``parent_id`` resolves, else ``target_user``.
     """
-    events = with_exposure_source(events)
     eng = events.filter(
         pl.col("action").cast(pl.String).is_in(list(adoptions)),
         pl.col("source").is_not_null(),
@@ -526,5 +525,5 @@ def probabilities_on(
     elif method == "trivalency":
         out = _trivalency(edges, seed)
     else:
-        out = _learned(edges, g.dataset.events, prior, confidence, adoptions, pooling)
+        out = _learned(edges, g.events, prior, confidence, adoptions, pooling)
     return out.sort("source", "target")

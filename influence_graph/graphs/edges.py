@@ -21,7 +21,6 @@ from ..exceptions import InputValidationError
 from ..io.dataset import Dataset
 from .interaction import InteractionGraphs, build_graphs, from_edges
 from ._rows import aggregate
-from .exposure import with_exposure_source
 from .layers import CHANNELS
 from .weights import engagement_edges
 
@@ -51,17 +50,6 @@ def as_graphs(data: Dataset | InteractionGraphs | pl.DataFrame) -> InteractionGr
     )
 
 
-def _layer(ds: Dataset, layer: str) -> pl.DataFrame | None:
-    if layer == "follower":
-        if ds.follows is None:
-            return None
-        return ds.follows.select(
-            source=pl.col("followee"), target=pl.col("follower"), weight=pl.lit(1.0)
-        )
-    ev = with_exposure_source(ds.events).filter(pl.col("action").cast(pl.String) == layer)
-    return ev.select("source", target=pl.col("user"), weight=pl.lit(1.0))
-
-
 def edge_table(g: InteractionGraphs, graph: str) -> pl.DataFrame | None:
     """Edges ``(source, target, weight)`` of one graph, aggregated, self-loops dropped.
 
@@ -88,11 +76,13 @@ def edge_table(g: InteractionGraphs, graph: str) -> pl.DataFrame | None:
             ds.probabilities.select("source", "target", weight=pl.col("p").cast(pl.Float64))
         )
     if graph == "engagement":
-        return engagement_edges(ds, g.weights, CHANNELS).select(
+        return engagement_edges(g.events, g.weights, CHANNELS).select(
             pl.col("source").cast(pl.String), pl.col("target").cast(pl.String), "weight"
         )
-    part = _layer(ds, graph)
-    return None if part is None else aggregate(part)
+    if graph in g.layers:
+        return g.edges(graph).with_columns(pl.col("weight").cast(pl.Float64))
+    # a channel without events is an empty graph; a missing follower table is no graph
+    return None if graph == "follower" else pl.DataFrame(schema=EDGE_SCHEMA)
 
 
 def missing_graph(graph: str) -> InputValidationError:

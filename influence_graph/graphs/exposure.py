@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from .._validation import check_columns
+
 __all__ = ["with_exposure_source"]
 
 
@@ -27,12 +29,15 @@ def with_exposure_source(events: pl.DataFrame) -> pl.DataFrame:
     Examples
     --------
     >>> import polars as pl
+
+from .._validation import check_columns
     >>> ev = pl.DataFrame({"user": ["a", "b", "c"], "action": ["post", "retweet", "retweet"],
     ...                    "target_user": [None, "a", "a"], "post_id": ["p", "r1", "r2"],
     ...                    "parent_id": [None, "p", "r1"]})
     >>> with_exposure_source(ev)["source"].to_list()  # c re-shared b's retweet
     [None, 'a', 'b']
     """
+    check_columns(events, ["user", "target_user", "post_id", "parent_id"], what="events")
     if events.get_column("parent_id").null_count() == events.height:
         return events.with_columns(source=pl.col("target_user"))
     authors = (

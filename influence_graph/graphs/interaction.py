@@ -5,8 +5,9 @@ per layer (follower, retweet, quote, reply, mention), all on the same vertices: 
 ``i`` is user ``ds.users["user"][i]`` (the users sorted as strings) in every graph.
 
 Edge direction follows the package convention: ``u → v`` means content moved from u to
-v. Follower graph: followee → follower. Retweet, quote, reply: the original author
-(``target_user``) → the user who acted. Mention: the mentioned user (``target_user``) →
+v. Follower graph: followee → follower. Retweet, quote, reply: the user the content came
+from → the user who acted — the author of the ``parent_id`` item when it is in the log,
+else ``target_user`` (:mod:`.exposure`). Mention: the mentioned user (``target_user``) →
 the mentioner. Edge attribute ``weight`` counts the interactions behind the edge.
 
 Examples
@@ -72,6 +73,10 @@ class InteractionGraphs:
     dataset : Dataset or None
         The data set the graphs were built from (its events feed the metrics and the
         learned probabilities); None for graphs of a raw edge table (:func:`from_edges`).
+    events : polars.DataFrame or None
+        The data set's events with ``source``, the user each engagement came from
+        (:func:`~influence_graph.graphs.exposure.with_exposure_source`, resolved once);
+        None for graphs of a raw edge table.
     weights : EngagementWeights
         The checked channel and platform weights of the ``"engagement"`` graph.
     edge_list : polars.DataFrame or None
@@ -101,6 +106,7 @@ class InteractionGraphs:
 
     users: pl.DataFrame
     dataset: Dataset | None = None
+    events: pl.DataFrame | None = None
     weights: EngagementWeights = field(default_factory=EngagementWeights)
     edge_list: pl.DataFrame | None = None
     self_pairs_dropped: dict[str, int] = field(default_factory=dict)
@@ -192,9 +198,13 @@ class InteractionGraphs:
         InputValidationError
             ``name`` is not a layer [BAD_PARAM] or the layer is absent [LAYER_ABSENT].
         """
+        self._require(name)
+        return self._layer_graph(name)
+
+    def _require(self, name: str) -> None:
+        """Raise unless ``name`` is a layer these graphs have."""
         check_choice("name", name, LAYERS)
-        g = getattr(self, name)
-        if g is None:
+        if name not in self._edges:
             what = "follower graph" if name == "follower" else f"{name} events"
             raise InputValidationError.single(
                 "LAYER_ABSENT",
@@ -202,7 +212,6 @@ class InteractionGraphs:
                 column="name",
                 value=name,
             )
-        return g
 
     def edges(self, name: str) -> pl.DataFrame:
         """Edge table of layer ``name``.
@@ -214,7 +223,7 @@ class InteractionGraphs:
             moved to), ``weight`` (Int64, interactions behind the edge), sorted by the
             vertex codes of (source, target).
         """
-        self.graph(name)
+        self._require(name)
         codes = self._edges[name]
         names = self.users["user"]
         return pl.DataFrame(
@@ -503,7 +512,8 @@ def graphs_of(ds: Dataset, weights: EngagementWeights) -> InteractionGraphs:
     pairs_by_layer: dict[str, pl.DataFrame] = {}
     if ds.follows is not None:
         pairs_by_layer["follower"] = encode(ds.follows, "followee", "follower", "follow")
-    ev = ds.events.filter(pl.col("action") != "post")
+    exposed = with_exposure_source(ds.events)
+    ev = exposed.filter(pl.col("action") != "post")
     if ev.height:
         no_target = ev.filter(pl.col("target_user").is_null())
         if no_target.height:
@@ -514,7 +524,6 @@ def graphs_of(ds: Dataset, weights: EngagementWeights) -> InteractionGraphs:
                 column="target_user",
                 value=str(r["event_id"]),
             )
-        ev = with_exposure_source(ds.events).filter(pl.col("action") != "post")
         enc = encode(ev, "source", "user", "event").with_columns(
             ev["action"].cast(pl.String).alias("action")
         )
@@ -546,6 +555,7 @@ def graphs_of(ds: Dataset, weights: EngagementWeights) -> InteractionGraphs:
     return InteractionGraphs(
         users=users,
         dataset=ds,
+        events=exposed,
         weights=weights,
         self_pairs_dropped=dropped,
         self_pairs_distinct=distinct,

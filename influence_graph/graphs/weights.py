@@ -143,14 +143,15 @@ def drop_zero(ds: Dataset, weights: EngagementWeights) -> Dataset:
 
 
 def engagement_edges(
-    ds: Dataset, weights: EngagementWeights, channels: Sequence[str] = CHANNELS
+    events: pl.DataFrame, weights: EngagementWeights, channels: Sequence[str] = CHANNELS
 ) -> pl.DataFrame:
-    """Engagement edges ``source → target`` with summed event weights (trusted weights).
+    """Engagement edges ``source → target`` with summed event weights (trusted input).
 
-    Each engagement event of ``channels`` (self-interactions excluded) contributes its
-    channel's weight times its platform's to the edge from its exposure source
-    (:func:`~influence_graph.graphs.exposure.with_exposure_source`); edges of total
-    weight 0 are dropped.
+    ``events`` carry their exposure ``source``
+    (:func:`~influence_graph.graphs.exposure.with_exposure_source`; the graphs keep
+    them as ``InteractionGraphs.events``). Each engagement event of ``channels``
+    (self-interactions excluded) contributes its channel's weight times its platform's
+    to the edge from its source; edges of total weight 0 are dropped.
 
     Returns
     -------
@@ -158,7 +159,7 @@ def engagement_edges(
         ``source`` (author / mentioned user), ``target`` (who engaged), ``weight``
         (Float64), sorted by (source, target).
     """
-    ev = with_exposure_source(ds.events).filter(
+    ev = events.filter(
         pl.col("action").cast(pl.String).is_in(list(channels)),
         pl.col("source").is_not_null(),
         pl.col("source") != pl.col("user"),
@@ -218,4 +219,5 @@ def weighted_edges(
         ``source`` (author / mentioned user), ``target`` (who engaged), ``weight``
         (Float64), sorted by (source, target).
     """
-    return engagement_edges(ds, make_weights(channel_weights, platform_weights), channels)
+    weights = make_weights(channel_weights, platform_weights)
+    return engagement_edges(with_exposure_source(ds.events), weights, channels)
