@@ -37,7 +37,6 @@ from .diffusion.choice import (
 )
 from .diffusion.options import SpreadOptions, spread_options
 from .graphs import GRAPHS, drop_zero, graphs_of, make_weights
-from .exceptions import InputValidationError
 from .io.dataset import Dataset
 from .metrics.cascades import CASCADE_USER_COLUMNS, cascades
 from .metrics.observed import OBSERVED_COLUMNS, observed_influence
@@ -236,7 +235,8 @@ def influence(
         Bad parameters (``BAD_PARAM``), a graph the data lack (``MISSING_GRAPH``),
         ``probabilities="given"`` on a data set without them (``NO_PROBABILITIES``),
         another method on a data set with measured probabilities and no events to learn
-        from (``NO_EVENTS``: Congress needs ``probabilities="given"``).
+        from (``NO_EVENTS``, :func:`influence_graph.diffusion.choice.spread_probabilities`:
+        Congress needs ``probabilities="given"``).
 
     Notes
     -----
@@ -270,17 +270,6 @@ def influence(
         top_k=top_k, max_seconds=max_seconds, n_jobs=n_jobs, executor=executor,
     )
     weights = make_weights(channel_weights, platform_weights)
-    if probabilities != "given" and ds.events.height == 0 and ds.probabilities is not None:
-        # nothing to learn from, while the data set measured its probabilities (Congress):
-        # a table of spread 1.0 for everyone would be silently wrong
-        raise InputValidationError.single(
-            "NO_EVENTS",
-            f"data set {ds.name!r} has no events to learn probabilities from, but it has "
-            "measured ones",
-            column="probabilities",
-            value=probabilities,
-            hint="use probabilities='given'",
-        )
     d = drop_zero(ds, weights)
     g = graphs_of(d, weights)
     out = observed_influence(d)

@@ -240,3 +240,11 @@ def test_measured_probabilities_without_events_is_a_clear_error():
     assert err.value.rule == "NO_EVENTS"
     t = influence(ds, probabilities="given", seed=0, top_k=3)
     assert t.filter(pl.col("user") == "a")["spread"].item() > 1.0
+
+
+def test_channel_ablation_on_measured_probabilities_without_events_names_the_fix():
+    from influence_graph.compare.ablation import channel_ablation
+
+    probs = pl.DataFrame({"source": ["a"], "target": ["b"], "p": [0.5]})
+    with pytest.raises(InputValidationError, match="probabilities='given'"):
+        channel_ablation(make_dataset(probabilities=probs), seed=0)

@@ -514,3 +514,35 @@ def test_empty_inputs_give_well_typed_empty_tables():
     empty = _prob([])
     assert viral_centrality(empty).height == 0 and spectral_radius(empty) == 0.0
     assert viral_centrality(empty, users=["a"]).rows() == [("a", 0.0, 1, True)]
+
+
+def test_spectral_radius_pruning_equals_every_block_computed():
+    # several strongly connected blocks of different weights: the bound-ordered search
+    # must return what computing every block gives
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import connected_components
+
+    rng = np.random.default_rng(5)
+    rows = []
+    for b in range(12):
+        size = int(rng.integers(2, 9))
+        names = [f"b{b}_{i}" for i in range(size)]
+        w = float(rng.uniform(0.05, 0.6))
+        rows += [(names[i], names[(i + 1) % size], w) for i in range(size)]
+        rows += [(names[0], names[size // 2], w / 2)] if size > 2 else []
+    rows += [("b0_0", "b1_0", 0.9)]  # a bridge between blocks carries no cycle
+    table = pl.DataFrame(rows, schema=["source", "target", "p"], orient="row").unique(
+        subset=["source", "target"], keep="first", maintain_order=True)
+    users = sorted(set(table["source"]) | set(table["target"]))
+    code = {u: i for i, u in enumerate(users)}
+    a = sp.csr_matrix((table["p"].to_numpy(), ([code[s] for s in table["source"]],
+                                               [code[t] for t in table["target"]])),
+                      shape=(len(users), len(users)))
+    _, label = connected_components(a, directed=True, connection="strong")
+    radii = []
+    for c in np.unique(label):
+        idx = np.flatnonzero(label == c)
+        if idx.size > 1:
+            radii.append(float(np.max(np.abs(np.linalg.eigvals(a[idx][:, idx].toarray())))))
+    brute = max(radii)
+    assert spectral_radius(table) == pytest.approx(brute, rel=1e-12)

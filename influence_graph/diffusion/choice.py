@@ -39,6 +39,7 @@ import polars as pl
 
 from .._rng import SeedLike
 from .._validation import bad_param
+from ..exceptions import InputValidationError
 from ..graphs import GRAPHS, InteractionGraphs
 from ..io.dataset import Dataset
 from .probabilities import probabilities_on
@@ -165,8 +166,25 @@ def spread_probabilities(
         ``source``, ``target`` (String), ``p`` (Float64), sorted by (source, target);
         not yet validated (that happens once, in
         :func:`~influence_graph.diffusion.to_probability_graph`).
+
+    Raises
+    ------
+    InputValidationError
+        ``NO_EVENTS``: a method other than ``"given"`` on a data set with measured
+        probabilities and no events (Congress); naming ``probabilities='given'``.
     """
     ds = g.dataset
+    if method != "given" and ds.events.height == 0 and ds.probabilities is not None:
+        # nothing to learn from while the data set measured its probabilities (Congress):
+        # every spread would silently be 1.0
+        raise InputValidationError.single(
+            "NO_EVENTS",
+            f"data set {ds.name!r} has no events to learn probabilities from, but it has "
+            "measured ones",
+            column="probabilities",
+            value=method,
+            hint="use probabilities='given'",
+        )
     pooling = resolve_pooling(ds, pooling)
     graph = resolve_spread_graph(ds, graph)
     if method != "learned":

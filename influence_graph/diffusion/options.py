@@ -77,9 +77,6 @@ class SpreadOptions:
         """The settings as keyword arguments of :func:`influence_graph.expected_spread`."""
         return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
-    def replace(self, **changes: Any) -> "SpreadOptions":
-        """A copy with some settings changed (checked again)."""
-        return dataclasses.replace(self, **changes)
 
 
 def spread_options(

@@ -18,13 +18,12 @@ Examples
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 import numpy as np
 import polars as pl
 
 from .._rng import SeedLike, as_seed_sequence
-from .._validation import bad_param, check_choice, check_columns, check_number, check_probability
+from .._validation import bad_param, check_choice, check_number, check_probability
 from ..exceptions import Failure, InputValidationError
 from . import _probability_rules as rules
 from ..graphs import (

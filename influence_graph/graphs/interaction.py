@@ -133,30 +133,16 @@ class InteractionGraphs:
             )
         return self._built[name]
 
-    @property
-    def follower(self) -> "ig.Graph | None":
-        """Follower graph (followee → follower), or None."""
-        return self._layer_graph("follower")
-
-    @property
-    def retweet(self) -> "ig.Graph | None":
-        """Retweet graph (author → retweeter), or None."""
-        return self._layer_graph("retweet")
-
-    @property
-    def quote(self) -> "ig.Graph | None":
-        """Quote graph (author → quoter), or None."""
-        return self._layer_graph("quote")
-
-    @property
-    def reply(self) -> "ig.Graph | None":
-        """Reply graph (author → replier), or None."""
-        return self._layer_graph("reply")
-
-    @property
-    def mention(self) -> "ig.Graph | None":
-        """Mention graph (mentioned → mentioner), or None."""
-        return self._layer_graph("mention")
+    follower = property(lambda self: self._layer_graph("follower"),
+                        doc="Follower graph (followee → follower), or None.")
+    retweet = property(lambda self: self._layer_graph("retweet"),
+                       doc="Retweet graph (content's source → retweeter), or None.")
+    quote = property(lambda self: self._layer_graph("quote"),
+                     doc="Quote graph (content's source → quoter), or None.")
+    reply = property(lambda self: self._layer_graph("reply"),
+                     doc="Reply graph (content's source → replier), or None.")
+    mention = property(lambda self: self._layer_graph("mention"),
+                       doc="Mention graph (mentioned → mentioner), or None.")
 
     def __repr__(self) -> str:
         layers = ", ".join(f"{name} {self._edges[name].height:,} edges" for name in self.layers)

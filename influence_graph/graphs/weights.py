@@ -65,13 +65,6 @@ class EngagementWeights:
     channel: Mapping[str, float] = field(default_factory=lambda: dict(DEFAULT_CHANNEL_WEIGHTS))
     platform: Mapping[str, float] = field(default_factory=dict)
 
-    @property
-    def is_default(self) -> bool:
-        """True when every channel and platform weighs 1."""
-        return all(v == 1.0 for v in self.channel.values()) and all(
-            v == 1.0 for v in self.platform.values()
-        )
-
     def event_weight(self) -> pl.Expr:
         """Weight of each event: its channel's weight times its platform's."""
         w = pl.col("action").cast(pl.String).replace_strict(
@@ -122,8 +115,8 @@ def make_weights(
 
     Examples
     --------
-    >>> make_weights({"mention": 0.5}).channel["mention"], make_weights().is_default
-    (0.5, True)
+    >>> make_weights({"mention": 0.5}).channel["mention"], make_weights().platform
+    (0.5, {})
     """
     cw = {**DEFAULT_CHANNEL_WEIGHTS, **check_weights("channel_weights", channel_weights, CHANNELS)}
     pw = check_weights("platform_weights", platform_weights, None)

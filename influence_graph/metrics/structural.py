@@ -178,6 +178,7 @@ def pagerank(
     >>> pagerank(np.array([0, 1, 2]), np.array([1, 2, 0]), np.ones(3), 3, 0.85).round(6)
     array([0.333333, 0.333333, 0.333333])
     """
+    check_number("damping", damping, low=0.0, high=1.0, high_open=True)
     if n == 0:
         return np.zeros(0)
     out_w = np.bincount(src, weights=w, minlength=n)

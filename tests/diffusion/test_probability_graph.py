@@ -183,3 +183,21 @@ def test_a_built_graph_is_reused_not_rebuilt():
     a = ig.expected_spread(table, users=["d"], estimator="exact").table
     b = ig.expected_spread(g, estimator="exact").table
     assert a.equals(b) and a.filter(pl.col("user") == "a")["spread"].item() == 1.625
+
+
+def test_probability_graph_on_the_graphs_index_equals_the_table_build():
+    import influence_graph as ig
+    from influence_graph.diffusion.choice import spread_probabilities
+    from influence_graph.diffusion.probability_graph import probability_graph_on
+    from influence_graph.graphs import build_graphs
+
+    ds = ig.datasets.synthetic(n_users=300, seed=4)
+    g = build_graphs(ds)
+    table = spread_probabilities(g, "learned", graph="follower", pooling="source")
+    a, b = probability_graph_on(g, table), to_probability_graph(table, users=ds.user_ids)
+    assert a.users.equals(b.users)
+    for name in ("out_indptr", "out_indices", "out_p", "in_indptr", "in_indices", "in_p",
+                 "in_shared_p"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+    with pytest.raises(InputValidationError, match="DUP_EDGE"):
+        probability_graph_on(g, pl.concat([table.head(2), table.head(1)]))
