@@ -53,6 +53,8 @@ _LAZY: dict[str, str] = {
     "activity_vs_influence": ".compare.activity_vs_influence",
     "compare_metrics": ".compare.metrics",
     "MetricComparison": ".compare.metrics",
+    "topic_profile": ".topics",
+    "match_topic": ".topics",
 }
 
 # Functions named like a module of this package (influence_graph.activity is both, via

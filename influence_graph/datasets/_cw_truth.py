@@ -20,6 +20,7 @@ import numpy as np
 import polars as pl
 
 from .._validation import check_choice, check_int, check_number
+from ._planted import planted_leaders
 
 __all__ = ["CascadeWorldTruth"]
 
@@ -146,6 +147,42 @@ class CascadeWorldTruth:
             )
             self._memo[key] = out.with_columns(rank=pl.col("spread").rank("min", descending=True))
         return self._memo[key]
+
+    def topic_spread(self, topic: str) -> pl.DataFrame:
+        """True IC spread ``σ_k(u)`` of every user under one topic's probabilities (cached).
+
+        ``user``, ``spread`` (≥ 1), ``outward``, ``se``; the package's RIS engine at
+        :attr:`spread_rel_error` for the top 100 users, seed ``spread_seed + k``.
+        """
+        from .. import expected_spread
+
+        k = self.topics.index(check_choice("topic", topic, self.topics))
+        key = ("topic", k)
+        if key not in self._memo:
+            table = self.edge_probabilities(topic).filter(pl.col("p") > 0)
+            res = expected_spread(table, users=self.users["user"], rel_error=self.spread_rel_error,
+                                  top_k=100, seed=self.spread_seed + k).table
+            self._memo[key] = self.users.select("user").join(
+                res.select("user", "spread", "outward", "se"), on="user", how="left",
+                maintain_order="left")
+        return self._memo[key]
+
+    def topic_leaders(
+        self, topic: str, *, min_share: float = 0.5, top_share: float = 0.05
+    ) -> pl.DataFrame:
+        """The planted users both passionate and influential about ``topic``.
+
+        Passionate: interest θ_u,k ≥ ``min_share`` (θ is also the topic mix of the
+        user's posts); influential: true topic spread (:meth:`topic_spread`) among the
+        ``top_share`` largest of all users. The same rule as
+        :meth:`influence_graph.datasets.synthetic.SyntheticTruth.topic_leaders`.
+
+        Returns ``user``, ``post_share``, ``spread``, ``rank`` sorted by rank.
+        """
+        share = self.interests.filter(pl.col("topic") == topic).select(
+            "user", post_share="interest")
+        return planted_leaders(self.topic_spread(topic).select("user", "spread"), share,
+                               min_share=min_share, top_share=top_share)
 
     @functools.cached_property
     def spread(self) -> pl.DataFrame:

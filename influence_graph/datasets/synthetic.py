@@ -31,6 +31,7 @@ import polars as pl
 
 from .._rng import SeedLike, as_generator, as_seed_sequence, seed_entropy, task_seeds
 from .._validation import bad_param, check_int, check_number
+from ._planted import planted_leaders
 from ..io.dataset import Dataset, make_dataset
 from ._world_cascades import csr
 from ._world_events import categorical, make_events
@@ -232,6 +233,48 @@ class SyntheticTruth:
             )
             .sort("user")
         )
+
+    def topic_leaders(
+        self, topic: str, *, min_share: float = 0.5, top_share: float = 0.05
+    ) -> pl.DataFrame:
+        """The planted users both passionate and influential about ``topic``.
+
+        A user is *passionate* about ``topic`` when at least ``min_share`` of their
+        ordinary posts are drawn on it (``passions.post_share ≥ min_share``: the topic
+        is the majority of what they write about), and *influential* about it when
+        their true expected spread under the topic's probabilities
+        (:meth:`spread_table`) is among the ``top_share`` largest of all users (ties at
+        the boundary included). Both facts are planted traits, not anything observed
+        in the log; the set is the truth that :func:`influence_graph.match_topic` is
+        scored against (precision@k = share of its k picks in this set).
+
+        Parameters
+        ----------
+        topic : str
+            One of :attr:`topics`.
+        min_share : float
+            Smallest planted share of the user's posts on the topic.
+        top_share : float
+            Share of all users (by true topic spread) counted as influential.
+
+        Returns
+        -------
+        polars.DataFrame
+            ``user``, ``archetype``, ``post_share``, ``spread`` (true topic spread),
+            ``rank`` (1 = largest), sorted by ``rank``.
+
+        Raises
+        ------
+        InputValidationError
+            An unknown ``topic`` or a share outside (0, 1] (``BAD_PARAM``).
+        """
+        self._topic_index(topic)
+        share = self.passions.filter(pl.col("topic") == topic).select("user", "post_share")
+        leaders = planted_leaders(self.spread_table(topic).select("user", "spread"), share,
+                                  min_share=min_share, top_share=top_share)
+        kind = self.users.select("user", "archetype")
+        return leaders.join(kind, on="user", how="left").select(
+            "user", "archetype", "post_share", "spread", "rank")
 
     @functools.cached_property
     def topic_probabilities(self) -> pl.DataFrame:

@@ -38,6 +38,7 @@ from ..io.dataset import Dataset
 
 __all__ = [
     "edge_probabilities",
+    "adoption_counts",
     "validate_probabilities",
     "METHODS",
     "DEFAULT_PRIOR",
@@ -180,7 +181,7 @@ def _trivalency(edges: pl.DataFrame, seed: SeedLike) -> pl.DataFrame:
     return e.select("source", "target", p=pl.Series(p, dtype=pl.Float64))
 
 
-def _adoption_counts(
+def adoption_counts(
     events: pl.DataFrame, adoptions: tuple[str, ...]
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """A_{u→v} per (source=u, target=v) and A_u with its rule per source u.
@@ -266,7 +267,7 @@ def _learned(
     from scipy.stats import beta as beta_dist
 
     a, b = prior
-    pair, per_user = _adoption_counts(events, adoptions)
+    pair, per_user = adoption_counts(events, adoptions)
     e = (
         edges.select("source", "target")
         .join(pair, on=["source", "target"], how="left")
