@@ -42,8 +42,11 @@ def evaluate(world: str, seed: int, k: int = 10) -> pl.DataFrame:
         planted = set(truth.topic_leaders(topic)["user"])
         own = experts.filter(pl.col("main_topic") == topic)["user"].to_list()
         off = experts.filter(pl.col("viral_topic") == topic)["user"].to_list()
-        for method in ("both", "engagement"):
-            top = ig.match_topic(prof, topic, k=k, method=method)["user"].to_list()
+        for method in ("both", "engagement", "truth"):
+            if method == "truth":  # the planted facts' own ranking: true share × true outward
+                top = truth_ranking(truth, topic)[:k]
+            else:
+                top = ig.match_topic(prof, topic, k=k, method=method)["user"].to_list()
             rows.append({
                 "world": world, "seed": seed, "topic": topic, "method": method, "k": k,
                 "precision": sum(u in planted for u in top) / k,
@@ -56,6 +59,28 @@ def evaluate(world: str, seed: int, k: int = 10) -> pl.DataFrame:
     return pl.DataFrame(rows), experts_table(world, seed, prof, truth, experts)
 
 
+def _shares(truth, topic: str) -> pl.DataFrame:
+    if hasattr(truth, "passions"):
+        return truth.passions.filter(pl.col("topic") == topic).select("user", "post_share")
+    return truth.interests.filter(pl.col("topic") == topic).select(
+        "user", post_share="interest")
+
+
+def _true_spread(truth, topic: str) -> pl.DataFrame:
+    if hasattr(truth, "spread_table"):
+        return truth.spread_table(topic).select("user", "outward")
+    return truth.topic_spread(topic).select("user", "outward")
+
+
+def truth_ranking(truth, topic: str) -> list[str]:
+    """Users by true share of posts on the topic × true outward spread on it."""
+    return (
+        _true_spread(truth, topic).join(_shares(truth, topic), on="user")
+        .with_columns(s=pl.col("post_share") * pl.col("outward"))
+        .sort(["s", "user"], descending=[True, False])["user"].to_list()
+    )
+
+
 def _rank_of(table: pl.DataFrame, user: str) -> int | None:
     hit = table.filter(pl.col("user") == user)["rank"].to_list()
     return hit[0] if hit else None
@@ -66,13 +91,8 @@ def experts_table(world, seed, prof, truth, experts) -> pl.DataFrame:
     and where the truth itself ranks them (true share × true outward spread)."""
     rows = []
     for user, own, viral in experts.select("user", "main_topic", "viral_topic").rows():
-        oracle = (
-            truth.spread_table(own).select("user", "outward")
-            .join(truth.passions.filter(pl.col("topic") == own).select("user", "post_share"),
-                  on="user")
-            .with_columns(s=pl.col("post_share") * pl.col("outward"))
-            .sort("s", descending=True).with_row_index("rank", offset=1)
-        )
+        oracle = pl.DataFrame({"user": truth_ranking(truth, own)}).with_row_index(
+            "rank", offset=1)
         rank = {}
         for topic, key in ((own, "own"), (viral, "viral")):
             for method in ("both", "engagement"):

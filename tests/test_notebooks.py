@@ -63,13 +63,17 @@ def _check(name: str, tmp_path: Path) -> None:
 
 def test_every_notebook_is_tested():
     assert sorted(p.stem for p in NOTEBOOKS.glob("*.py")) == sorted(
-        ["activity_vs_influence_higgs", "congress_spread", "synthetic_world"]
+        ["activity_vs_influence_higgs", "congress_spread", "synthetic_world", "topics_and_perks"]
     )
     assert not list(NOTEBOOKS.glob("*.ipynb")), "commit notebooks as percent-format .py only"
 
 
 def test_synthetic_world_notebook(tmp_path):
     _check("synthetic_world", tmp_path)
+
+
+def test_topics_notebook(tmp_path):
+    _check("topics_and_perks", tmp_path)
 
 
 @pytest.mark.realdata

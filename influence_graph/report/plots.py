@@ -49,6 +49,7 @@ __all__ = [
     "spread_intervals",
     "activity_vs_spread",
     "reliability",
+    "topic_map",
     "NotebookFigure",
     "png_bytes",
 ]
@@ -509,5 +510,70 @@ def reliability(
     n = int(cal["n"].sum()) if "n" in cal.columns else None
     users = f"{n} users, " if n is not None else ""
     ax.set_title(f"Calibration of {x_name}: {users}{cal.height} bins")
+    ax.legend(fontsize=7, loc="upper left")
+    return fig
+
+
+def topic_map(
+    profile: pl.DataFrame,
+    topic: str,
+    *,
+    chosen: Sequence[str] = (),
+    baseline: Sequence[str] = (),
+    ax: "Axes | None" = None,
+) -> Figure:
+    """Passion against topical influence on one topic, the matched users marked.
+
+    Parameters
+    ----------
+    profile : polars.DataFrame
+        A :func:`influence_graph.topic_profile` table (``user``, ``topic``,
+        ``passion``, ``topical_spread``, ``passionate``).
+    topic : str
+        The topic to draw.
+    chosen, baseline : sequence of str
+        Users picked by :func:`influence_graph.match_topic` and by its engagement
+        baseline; drawn as filled circles and open squares.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        x: passion (shrunken share of posts on the topic), y: topical spread (log);
+        grey: users who fail the passion test, blue: users who pass it.
+
+    Examples
+    --------
+    >>> p = pl.DataFrame({"user": list("abc"), "topic": ["x"] * 3,
+    ...                   "passion": [0.9, 0.1, 0.5], "topical_spread": [8.0, 20.0, 1.5],
+    ...                   "passionate": [True, False, True]})
+    >>> fig = topic_map(p, "x", chosen=["a"], baseline=["b"])
+    >>> fig.axes[0].get_xlabel(), len(fig.axes[0].collections)
+    ('passion (share of posts on x, shrunk)', 4)
+    """
+    check_columns(profile, ["user", "topic", "passion", "topical_spread", "passionate"],
+                  what="profile")
+    t = profile.filter(pl.col("topic") == topic)
+    if t.height == 0:
+        raise bad_param("topic", topic, "be a topic of the profile")
+    fig, ax = _axes(ax, (6.0, 4.5))
+    x = t["passion"].to_numpy()
+    y = t["topical_spread"].fill_null(1.0).to_numpy()
+    ok = t["passionate"].fill_null(False).to_numpy()
+    ax.scatter(x[~ok], y[~ok], s=6, alpha=0.35, color="#7f7f7f", linewidths=0,
+               label=f"fails the passion test ({int((~ok).sum())})")
+    ax.scatter(x[ok], y[ok], s=8, alpha=0.6, color="#9ecae1", linewidths=0,
+               label=f"passionate ({int(ok.sum())})")
+    users = t["user"]
+    for names, style in ((chosen, {"s": 46, "color": "#1f77b4", "marker": "o",
+                                   "label": "match_topic"}),
+                         (baseline, {"s": 70, "facecolors": "none", "edgecolors": "#d62728",
+                                     "marker": "s", "label": "engagement baseline"})):
+        m = users.is_in(list(names)).to_numpy()
+        ax.scatter(x[m], y[m], zorder=3, linewidths=1.2, **style)
+    ax.set_yscale("log")
+    ax.set_xlabel(f"passion (share of posts on {topic}, shrunk)")
+    ax.set_ylabel(f"topical spread of a {topic} post (users)")
+    ax.set_title(f"Who is passionate and influential about {topic}")
     ax.legend(fontsize=7, loc="upper left")
     return fig
