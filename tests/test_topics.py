@@ -280,3 +280,32 @@ def test_precision_at_10_against_planted_truth(seed):
         assert len(top) == 10
         assert sum(u in planted for u in top) >= 8, topic
         assert not set(top) & set(viral.filter(pl.col("topic") == topic)["user"]), topic
+
+
+# ---------------------------------------------------------------- campaign
+
+
+def test_campaign_beats_or_ties_the_list_and_stays_passionate(small):
+    ds, prof = small
+    c = ig.select_campaign(ds, "music", k=5, seed=2)
+    assert c.table.columns == list(ig.topics.campaign.CAMPAIGN_COLUMNS)
+    assert c.table["passionate"].all() and c.table["pick"].to_list() == [1, 2, 3, 4, 5]
+    assert c.table["joint_spread"].is_sorted()
+    # the gains add up to the joint reach (the first one counts the pick itself)
+    assert c.table["marginal_gain"].sum() == pytest.approx(c.joint_spread, rel=1e-9)
+    passionate = set(prof.filter(pl.col("topic") == "music", pl.col("passionate"))["user"])
+    assert set(c.individual_top_k) <= passionate and c.candidates == len(passionate)
+    # same evaluation RR sets: the set's reach is not below the list's beyond noise
+    assert c.joint_spread >= c.individual_joint_spread - 3 * c.individual_joint_se
+    assert 0 <= c.overlap <= 5 and c.guarantee == pytest.approx(1 - 1 / np.e - 0.1)
+    assert ig.match_topic(ds, "music", k=5, seed=2, as_set=True).equals(c.table)
+
+
+def test_campaign_bad_input(small):
+    ds, prof = small
+    with pytest.raises(ig.InputValidationError) as e:
+        ig.select_campaign(ds, "music", k=10_000, seed=2)
+    assert e.value.column == "k" and "passionate about 'music'" in str(e.value)
+    with pytest.raises(ig.InputValidationError) as e:
+        ig.match_topic(prof, "music", as_set=True)
+    assert e.value.column == "data"

@@ -128,6 +128,7 @@ def match_topic(
     rel_error: float = 0.1,
     top_k: int | None = 20,
     n_jobs: int | None = None,
+    as_set: bool = False,
 ) -> pl.DataFrame:
     """The ``k`` users to approach about ``topic``: passionate about it and influential on it.
 
@@ -144,6 +145,10 @@ def match_topic(
         The ranking rule (module docstring); ``"engagement"`` is the baseline.
     topics, seed, confidence, rel_error, top_k, n_jobs
         As in :func:`influence_graph.topic_profile` (used only with a Dataset).
+    as_set : bool
+        False (default): the ``k`` best individuals. True: a campaign — the ``k``
+        passionate users whose *joint* spread is largest (audiences overlap), the
+        table of :func:`influence_graph.select_campaign` (needs a Dataset).
 
     Returns
     -------
@@ -172,6 +177,16 @@ def match_topic(
     """
     check_int("k", k, low=1)
     check_choice("method", method, MATCH_METHODS)
+    if as_set:
+        if not isinstance(data, Dataset):
+            raise bad_param("data", type(data).__name__,
+                            "be a Dataset with as_set=True (the campaign needs the probabilities)")
+        if method != "both":
+            raise bad_param("method", method, "be 'both' with as_set=True")
+        from .campaign import select_campaign
+
+        return select_campaign(data, topic, k=k, topics=topics, seed=seed,
+                               confidence=confidence, n_jobs=n_jobs).table
     if isinstance(data, pl.DataFrame):
         missing = [c for c in PROFILE_COLUMNS if c not in data.columns]
         if missing:
