@@ -53,8 +53,12 @@ _LAZY: dict[str, str] = {
     "activity_vs_influence": ".compare.activity_vs_influence",
     "compare_metrics": ".compare.metrics",
     "MetricComparison": ".compare.metrics",
+    "select_seeds": ".diffusion.seeds",
+    "SeedSelection": ".diffusion.seeds",
     "topic_profile": ".topics",
     "match_topic": ".topics",
+    "select_campaign": ".topics",
+    "Campaign": ".topics",
 }
 
 # Functions named like a module of this package (influence_graph.activity is both, via

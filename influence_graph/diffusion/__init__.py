@@ -19,6 +19,8 @@ _LAZY = {
     "to_probability_graph": ".probability_graph",
     "viral_centrality": ".viral",
     "spectral_radius": ".viral",
+    "select_seeds": ".seeds",
+    "SeedSelection": ".seeds",
 }
 __all__ = list(_LAZY)
 

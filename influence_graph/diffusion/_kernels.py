@@ -471,3 +471,239 @@ def reach_sizes(out_indptr, out_indices, live, out):
                         queue[tail] = u
                         tail += 1
         out[v] = tail
+
+
+# ---------------------------------------------------------------------------- stored RR sets
+
+__all__ += ["rr_ic_sets", "rr_lt_sets"]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _store(members, pos, queue, tail, vis):
+    """Append ``queue[:tail]`` to ``members`` at ``pos`` (grown by doubling), clear ``vis``."""
+    if pos + tail > members.shape[0]:
+        grown = np.empty(max(2 * members.shape[0], pos + tail), np.int32)
+        grown[:pos] = members[:pos]
+        members = grown
+    for i in range(tail):
+        u = queue[i]
+        members[pos + i] = u
+        vis[u] = 0
+    return members
+
+
+@njit(cache=True, nogil=True)
+def rr_ic_sets(pack, shift, table, in_indices, in_p, seeds, sizes, vis, queue, stats):
+    """Sample the RR sets of :func:`rr_ic_counts` and return them instead of counting.
+
+    Same blocks, roots, per-RR-set streams and live edges as :func:`rr_ic_counts` for
+    the same ``seeds``/``sizes`` (the sampling loop is the same code, draw for draw), so
+    these are exactly the RR sets that kernel counts. Returns ``(members, offsets)``:
+    RR set ``r`` (in block order) is ``members[offsets[r]:offsets[r + 1]]`` (int32,
+    breadth-first order, **root first and included**); ``offsets`` is int64 of length
+    ``sizes.sum() + 1``. ``vis`` (uint8 n, all zero, left zero), ``queue`` (int32 n)
+    and ``stats`` as in :func:`rr_ic_counts`.
+    """
+    n = pack.shape[0]
+    ushift = np.uint64(shift)
+    cmask = (np.uint64(1) << ushift) - np.uint64(1)
+    sr = np.empty(4, np.uint64)
+    se = np.empty(4, np.uint64)
+    posb = np.empty(POS_CAP, np.int64)
+    ubuf = np.empty(POS_CAP, np.int32)
+    wb = np.empty(CHUNK, np.uint64)
+    n_sets = 0
+    for b in range(sizes.shape[0]):
+        n_sets += sizes[b]
+    offsets = np.empty(n_sets + 1, np.int64)
+    offsets[0] = 0
+    members = np.empty(max(1024, 2 * n_sets), np.int32)
+    pos = 0
+    r = 0
+    tot = 0
+    visits = 0
+    for b in range(seeds.shape[0]):
+        seed_state(sr, seeds[b])
+        for _ in range(sizes[b]):
+            root = _rr_streams(sr, se, n)
+            vis[root] = 1
+            queue[0] = root
+            head = 0
+            tail = 1
+            while head < tail:
+                stop = min(tail, head + CHUNK)
+                nb = stop - head
+                for i in range(nb):
+                    wb[i] = pack[queue[head + i]]
+                head = stop
+                npos = 0
+                for i in range(nb):
+                    pw = wb[i]
+                    c = np.int64(pw & cmask)
+                    mode = table[c, 8]
+                    if mode == 2.0:  # binomial inversion
+                        x = next_u01(se)
+                        c0 = table[c, 3]
+                        kk = np.int64(x >= c0) + np.int64(x >= table[c, 4])
+                        a = np.int64(pw >> ushift)
+                        d = np.int64(table[c, 0])
+                        if kk < 2:
+                            if npos == POS_CAP:
+                                tail = _resolve(in_indices, posb, npos, ubuf, vis, queue, tail)
+                                npos = 0
+                            posb[npos] = a + min(np.int64((x - c0) * table[c, 5]), d - 1)
+                            npos += kk
+                            visits += kk
+                            continue
+                        pk = table[c, 7]
+                        cum = table[c, 4]
+                        k = 1
+                        rr = table[c, 6]
+                        while x >= cum and k < d:
+                            pk *= (d - k) / (k + 1.0) * rr
+                            k += 1
+                            cum += pk
+                        visits += k
+                        if k > 16:  # selection sampling (Knuth's algorithm S)
+                            need = k
+                            for j in range(d):
+                                if next_u01(se) * (d - j) < need:
+                                    u = in_indices[a + j]
+                                    if vis[u] == 0:
+                                        vis[u] = 1
+                                        queue[tail] = u
+                                        tail += 1
+                                    need -= 1
+                                    if need == 0:
+                                        break
+                            continue
+                        if npos + k > POS_CAP:
+                            tail = _resolve(in_indices, posb, npos, ubuf, vis, queue, tail)
+                            npos = 0
+                        cc = 0
+                        while cc < k:
+                            j = a + np.int64(next_u01(se) * d)
+                            dup = False
+                            for t in range(npos, npos + cc):
+                                if posb[t] == j:
+                                    dup = True
+                                    break
+                            if not dup:
+                                posb[npos + cc] = j
+                                cc += 1
+                        npos += k
+                        continue
+                    a = np.int64(pw >> ushift)
+                    d = np.int64(table[c, 0])
+                    if mode == 1.0:  # p = 1: every in-edge
+                        visits += d
+                        for j in range(a, a + d):
+                            u = in_indices[j]
+                            if vis[u] == 0:
+                                vis[u] = 1
+                                queue[tail] = u
+                                tail += 1
+                    elif mode == 3.0:  # geometric skipping
+                        lm = table[c, 2]
+                        e = a + d
+                        j = a
+                        while True:
+                            g = math.log(1.0 - next_u01(se)) / lm
+                            if g >= e - j:
+                                break
+                            j += np.int64(g)
+                            visits += 1
+                            u = in_indices[j]
+                            if vis[u] == 0:
+                                vis[u] = 1
+                                queue[tail] = u
+                                tail += 1
+                            j += 1
+                    elif mode == 4.0:  # one coin per in-edge
+                        visits += d
+                        for j in range(a, a + d):
+                            if next_u01(se) < in_p[j]:
+                                u = in_indices[j]
+                                if vis[u] == 0:
+                                    vis[u] = 1
+                                    queue[tail] = u
+                                    tail += 1
+                tail = _resolve(in_indices, posb, npos, ubuf, vis, queue, tail)
+            members = _store(members, pos, queue, tail, vis)
+            pos += tail
+            r += 1
+            offsets[r] = pos
+            tot += tail
+    stats[0] += tot
+    stats[1] += visits
+    return members[:pos].copy(), offsets
+
+
+@njit(cache=True, nogil=True)
+def rr_lt_sets(in_indptr, in_indices, in_p, shared_p, seeds, sizes, vis, path, stats):
+    """Sample the RR sets of :func:`rr_lt_counts` (reverse random walks) and return them.
+
+    Same draws as :func:`rr_lt_counts` for the same ``seeds``/``sizes``; a repeat is
+    detected with ``vis`` (uint8 n, all zero, left zero) instead of epochs, which stops
+    the walk at the same step. Returns ``(members, offsets)`` as :func:`rr_ic_sets`
+    (each walk in order, root first); ``path`` int32 n is workspace.
+    """
+    sr = np.empty(4, np.uint64)
+    s = np.empty(4, np.uint64)
+    n = in_indptr.shape[0] - 1
+    n_sets = 0
+    for b in range(sizes.shape[0]):
+        n_sets += sizes[b]
+    offsets = np.empty(n_sets + 1, np.int64)
+    offsets[0] = 0
+    members = np.empty(max(1024, 2 * n_sets), np.int32)
+    pos = 0
+    r = 0
+    tot = 0
+    visits = 0
+    for b in range(seeds.shape[0]):
+        seed_state(sr, seeds[b])
+        for _ in range(sizes[b]):
+            w = _rr_streams(sr, s, n)
+            vis[w] = 1
+            path[0] = w
+            tail = 1
+            while True:
+                a = in_indptr[w]
+                e = in_indptr[w + 1]
+                if a == e:
+                    break
+                x = next_u01(s)
+                ps = shared_p[w]
+                pick = np.int64(-1)
+                if ps >= 0.0:
+                    if ps > 0.0:
+                        k = x / ps
+                        if k < e - a:
+                            pick = a + np.int64(k)
+                    visits += 1
+                else:
+                    c = 0.0
+                    for j in range(a, e):
+                        visits += 1
+                        c += in_p[j]
+                        if x < c:
+                            pick = j
+                            break
+                if pick < 0:
+                    break
+                u = in_indices[pick]
+                if vis[u] == 1:
+                    break
+                vis[u] = 1
+                path[tail] = u
+                tail += 1
+                w = u
+            members = _store(members, pos, path, tail, vis)
+            pos += tail
+            r += 1
+            offsets[r] = pos
+            tot += tail
+    stats[0] += tot
+    stats[1] += visits
+    return members[:pos].copy(), offsets
