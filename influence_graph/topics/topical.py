@@ -126,6 +126,23 @@ def _topic_events(events: pl.DataFrame, topic: str) -> pl.DataFrame:
     return events.filter(pl.col("topic").list.contains(topic))
 
 
+def _receiver_sums(e: pl.DataFrame) -> pl.DataFrame:
+    """Per target: ``A`` (adoptions) and ``X`` (Σ items × topic rate), summed in a fixed order.
+
+    numpy's bincount adds in row order (``e`` is sorted by source, target), so the float
+    sums — and the fits on them — give the same bits whatever the input's row order or
+    the thread count (a parallel group-by would add partial sums in varying order).
+    """
+    targets, inverse = np.unique(e["target"].to_numpy(), return_inverse=True)
+    n = len(targets)
+    adopted = np.bincount(inverse, weights=e["engagements"].to_numpy().astype(np.float64),
+                          minlength=n)
+    expected = np.bincount(inverse, weights=(e["items"] * e["topic_rate"]).to_numpy(),
+                           minlength=n)
+    return pl.DataFrame({"target": pl.Series(targets, dtype=pl.String),
+                         "A": adopted.round().astype(np.int64), "X": expected})
+
+
 def topic_probabilities(
     g: InteractionGraphs,
     events: pl.DataFrame,
@@ -201,12 +218,7 @@ def topic_probabilities(
         src = src.with_columns(rate_low=pl.Series(np.nan_to_num(lo), dtype=pl.Float64))
         e = e.join(src.select("source", "topic_rate"), on="source", how="left",
                    maintain_order="left")
-        rcv = (
-            e.group_by("target")
-            .agg(A=pl.col("engagements").sum(),
-                 X=(pl.col("items") * pl.col("topic_rate")).sum())
-            .sort("target")
-        )
+        rcv = _receiver_sums(e)
         seen = rcv.filter(pl.col("X") > 0)
         shape = (fit_shape(seen["A"].to_numpy(), seen["X"].to_numpy())
                  if seen.filter(pl.col("A") > 0).height else float("nan"))
