@@ -34,7 +34,7 @@ from .._rng import SeedLike
 from .._validation import bad_param, check_dataset, check_int, check_number
 from ..io.dataset import Dataset
 from .assign import check_mapping
-from .match import resolve_brief, restrict_to_brief
+from .brief import resolve_brief, restrict_to_brief
 from .profile import profile_of, topic_data
 
 __all__ = ["Campaign", "select_campaign", "CAMPAIGN_COLUMNS"]
@@ -67,8 +67,10 @@ class Campaign:
         Expected number of users the whole set reaches (the set counted).
     individual_top_k : tuple of str
         The k candidates with the largest individual spread (the list).
-    individual_joint_spread, individual_joint_se, individual_joint_low, individual_joint_high : float
-        The list's joint spread on the same evaluation RR sets.
+    individual_joint_spread, individual_joint_se : float
+        The list's joint spread on the same evaluation RR sets, and its standard error.
+    individual_joint_low, individual_joint_high : float
+        Its interval.
     overlap : int
         Users in both the set and the list.
     epsilon, guarantee : float

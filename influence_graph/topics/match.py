@@ -37,9 +37,10 @@ from .._rng import SeedLike
 from .._validation import bad_param, check_choice, check_dataset, check_int, check_number
 from ..io.dataset import Dataset
 from .assign import check_mapping
-from .profile import PROFILE_COLUMNS, TopicData, profile_of, topic_data
+from .brief import resolve_brief, restrict_to_brief
+from .profile import PROFILE_COLUMNS, profile_of, topic_data
 
-__all__ = ["match_topic", "MATCH_METHODS", "MATCH_COLUMNS", "resolve_brief", "why_sentence"]
+__all__ = ["match_topic", "MATCH_METHODS", "MATCH_COLUMNS", "why_sentence"]
 
 #: Accepted ``method`` values, the default first.
 MATCH_METHODS: tuple[str, ...] = ("both", "engagement")
@@ -49,41 +50,6 @@ MATCH_COLUMNS: tuple[str, ...] = (
     "passion_high", "passionate", "topical_spread", "spread_low", "spread_high",
     "reshares_received", "unique_engagers", "cascade_reshares",
 )
-
-
-def _norm(s: str) -> str:
-    return s.strip().lstrip("#").strip().lower()
-
-
-def resolve_brief(topic: object, known: Sequence[str]) -> tuple[str, ...]:
-    """The known topics a ``topic`` argument names (case-insensitive, ``#`` optional).
-
-    Raises
-    ------
-    InputValidationError
-        ``BAD_PARAM`` naming the known topics when an entry matches none of them, or
-        when ``topic`` is not a string or a non-empty sequence of strings.
-
-    Examples
-    --------
-    >>> resolve_brief(["#Travel", "food"], ["food", "travel", "tech"])
-    ('food', 'travel')
-    """
-    entries = [topic] if isinstance(topic, str) else topic
-    if not isinstance(entries, (list, tuple)) or not entries or not all(
-        isinstance(e, str) for e in entries
-    ):
-        raise bad_param("topic", topic, "be a topic name or a non-empty list of them")
-    by_norm = {_norm(k): k for k in known}
-    out = []
-    for e in entries:
-        hit = by_norm.get(_norm(e))
-        if hit is None:
-            shown = ", ".join(repr(k) for k in sorted(known)[:30])
-            more = f" (and {len(known) - 30} more)" if len(known) > 30 else ""
-            raise bad_param("topic", e, f"be a topic of the data: {shown}{more}")
-        out.append(hit)
-    return tuple(sorted(set(out)))
 
 
 def why_sentence(row: dict[str, Any], method: str) -> str:
@@ -205,20 +171,3 @@ def match_topic(
     prof, _ = profile_of(td, seed=seed, confidence=confidence, prior=None, model="ic",
                          rel_error=rel_error, top_k=top_k, n_jobs=n_jobs, executor=None)
     return _rank(prof, method, k)
-
-
-def restrict_to_brief(td: TopicData, brief: tuple[str, ...]) -> TopicData:
-    """``td`` on the brief only: one topic, or several merged into one named ``"a+b+…"``.
-
-    Only the brief's topic is profiled (passion priors are per topic, so the other
-    topics' rows would not change it); a merged brief's events keep their other topics.
-    """
-    if len(brief) == 1:
-        return TopicData(graphs=td.graphs, events=td.events, topics=brief, mapping=td.mapping)
-    name = "+".join(brief)
-    ev = td.events.with_columns(
-        topic=pl.when(pl.col("topic").list.set_intersection(list(brief)).list.len() > 0)
-        .then(pl.concat_list(pl.lit(name), pl.col("topic").list.set_difference(list(brief))))
-        .otherwise(pl.col("topic"))
-    )
-    return TopicData(graphs=td.graphs, events=ev, topics=(name,), mapping=td.mapping)
