@@ -33,6 +33,7 @@ _LAZY: dict[str, str] = {
     "make_dataset": ".io.dataset",
     "IngestReport": ".io.report",
     "load_dataset": ".io.readers",
+    "load_probabilities": ".io.readers",
     "datasets": ".datasets",
     "InteractionGraphs": ".graphs",
     "build_graphs": ".graphs",

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import ast
+import gzip
+import inspect
 import json
 import re
+from pathlib import Path
 
 import polars as pl
 import pytest
 from typer.testing import CliRunner
 
 from influence_graph.cli import app
+from influence_graph.exceptions import InputValidationError
+from influence_graph.io.readers import load_dataset, load_probabilities
 
 runner = CliRunner()
 
@@ -60,7 +66,7 @@ def test_validate_reports_rule_and_record(tmp_path):
     bad = tmp_path / "events.csv"
     bad.write_text("user,action,target_user,timestamp\na,post,,2024-03-01T00:00:00Z\nb,like,a,2024-03-01T00:01:00Z\n")
     result = runner.invoke(app, ["validate", "--events", str(bad)])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "record 2" in result.output and "ACTION_UNKNOWN" in result.output
 
 
@@ -85,3 +91,182 @@ def test_spread_command_writes_intervals(tmp_path):
     assert (table["ci_low"] <= pl.Series(exact)).all() and (pl.Series(exact) <= table["ci_high"]).all()
     assert table["spread"].to_list() == pytest.approx(exact, rel=0.02)
     assert table["spread"][2] == 1.0 and table["se"][2] == 0.0
+
+
+# --- the reader's options on the command line (every hint can be followed) ---------------
+
+IO = Path(__file__).resolve().parents[1] / "influence_graph" / "io"
+# command -> the reader it calls, and the reader arguments that are not options
+READERS = {"validate": (load_dataset, {"events", "follows", "users", "name"}),
+           "spread": (load_probabilities, {"probabilities"})}
+
+
+def cli_flags(command: str) -> set[str]:
+    import typer.main
+
+    group = typer.main.get_command(app)
+    return {o for p in group.commands[command].params for o in [*p.opts, *p.secondary_opts]}
+
+
+def hint_words() -> set[str]:
+    """Every identifier in a hint= string of the validator (influence_graph/io)."""
+    words = set()
+    for path in IO.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.keyword) and node.arg == "hint":
+                for leaf in ast.walk(node.value):
+                    if isinstance(leaf, ast.Constant) and isinstance(leaf.value, str):
+                        words |= set(re.findall(r"\b[a-z]+(?:_[a-z]+)*\b", leaf.value))
+    return words
+
+
+@pytest.mark.parametrize("command", list(READERS))
+def test_every_option_a_hint_names_is_a_cli_option(command):
+    reader, not_options = READERS[command]
+    options = set(inspect.signature(reader).parameters) - not_options
+    named = options & hint_words()
+    assert {"allow_empty", "separator", "column_map", "strip_ids"} <= named  # the hints exist
+    flags = cli_flags(command)
+    for name in named:
+        assert "--" + name.replace("_", "-") in flags, (command, name)
+    # and every reader option, hinted at or not
+    for name in options:
+        assert "--" + name.replace("_", "-") in flags, (command, name)
+    assert "--lenient" in flags and "--debug" in flags
+    if command == "validate":
+        assert {"epoch_unit", "timestamp_format"} <= named
+
+
+def test_cli_options_reach_the_reader(tmp_path):
+    epoch = tmp_path / "epoch.csv"
+    epoch.write_text("uid;action;ts\na;post;1709294400\nb;post;1709294460\n")
+    base = ["validate", "--events", str(epoch), "--separator", ";"]
+    result = runner.invoke(app, [*base, "--column-map", "uid=user", "--column-map", "ts=timestamp",
+                                 "--epoch-unit", "s"])
+    assert result.exit_code == 0, result.output
+    assert "records read 2: used 2" in result.output
+    result = runner.invoke(app, [*base, "--column-map", '{"uid": "user", "ts": "timestamp"}',
+                                 "--epoch-unit", "s"])
+    assert result.exit_code == 0, result.output
+    fmt = tmp_path / "fmt.tsv"
+    fmt.write_text("user\taction\ttimestamp\na\tpost\t01/03/2024 12:00\n")
+    result = runner.invoke(app, ["validate", "--events", str(fmt), "--separator", "tab",
+                                 "--timestamp-format", "%d/%m/%Y %H:%M"])
+    assert result.exit_code == 0, result.output
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert runner.invoke(app, ["validate", "--follows", str(empty)]).exit_code == 2
+    result = runner.invoke(app, ["validate", "--follows", str(empty), "--allow-empty"])
+    assert result.exit_code == 0, result.output
+    ws = tmp_path / "ws.csv"
+    ws.write_text("follower,followee\nbob ,alice\nbob,alice\n")
+    result = runner.invoke(app, ["validate", "--follows", str(ws), "--strip-ids"])
+    assert result.exit_code == 0 and "deduplicated 1" in result.output, result.output
+    result = runner.invoke(app, ["validate", "--follows", str(ws), "--column-map", "nonsense"])
+    assert result.exit_code == 2 and "SOURCE=CANONICAL" in result.output
+
+
+# --- errors: exit 2, one line, no traceback; --debug shows it -----------------------------
+
+
+def test_bad_file_is_one_line_exit_2_and_debug_shows_traceback(tmp_path):
+    bad = tmp_path / "events.csv"
+    bad.write_text("user,action,timestamp\na,post,2024-03-01T00:00:00Z\nb,like,2024-03-01T00:01:00Z\n"
+                   "c,post,soon\n")
+    result = runner.invoke(app, ["validate", "--events", str(bad)])
+    assert result.exit_code == 2 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output
+    line = lines[0]
+    for part in (str(bad), "record 2 (line 3)", "column 'action'", "rule=ACTION_UNKNOWN",
+                 "2 failures in all"):
+        assert part in line, part
+    result = runner.invoke(app, ["validate", "--events", str(bad), "--debug"])
+    assert isinstance(result.exception, InputValidationError)
+    assert result.exception.counts == {"ACTION_UNKNOWN": 1, "TS_PARSE": 1}
+    missing = runner.invoke(app, ["validate", "--events", str(tmp_path / "nope.csv")])
+    assert missing.exit_code == 2 and "not found" in missing.stderr and "Traceback" not in missing.output
+    bad_param = runner.invoke(app, ["validate", "--events", str(bad), "--epoch-unit", "ns"])
+    assert bad_param.exit_code == 2 and "BAD_PARAM" in bad_param.stderr
+
+
+def test_hints_get_their_cli_spelling(tmp_path):
+    empty = tmp_path / "p.csv"
+    empty.write_bytes(b"")
+    result = runner.invoke(app, ["spread", str(empty)])
+    assert result.exit_code == 2
+    assert "rule=EMPTY_FILE" in result.stderr and "--allow-empty" in result.stderr
+    semi = tmp_path / "semi.csv"
+    semi.write_text("source;target;p\na;b;0.5\n")
+    result = runner.invoke(app, ["spread", str(semi)])
+    assert result.exit_code == 2 and "--separator ';'" in result.stderr
+
+
+# --- spread reads with the validating reader ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content,rule,where",
+    [
+        (b"source,target,p\na,b,0.5\nb,c,20%\n", "P_PARSE", "record 2 (line 3), column 'p'"),
+        (b"source;target;p\na;b;0,2\n", "P_PARSE", "record 1 (line 2), column 'p'"),
+        (b"source,target,p\na,b,1.5\n", "P_RANGE", "record 1 (line 2), column 'p'"),
+        (b"", "EMPTY_FILE", ""),
+        ("source,target,p\na,b,0.5\n".encode("utf-16"), "ENCODING", ""),
+        (b"source,target,p\na,b ,0.5\n", "ID_WHITESPACE", "record 1 (line 2), column 'target'"),
+    ],
+)
+def test_spread_bad_tables_are_one_clear_line(tmp_path, content, rule, where):
+    p = tmp_path / "p.csv"
+    p.write_bytes(content)
+    args = ["spread", str(p), "--out", str(tmp_path / "o.csv")]
+    if b";" in content:
+        args += ["--separator", ";"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    line = result.stderr.strip()
+    assert "\n" not in line and "Traceback" not in result.output
+    assert f"{p}: {where}" in line and f"rule={rule}" in line
+    if "0,2" in str(content):
+        assert "decimal" in line and "0.2" in line
+    assert not (tmp_path / "o.csv").exists()
+
+
+def test_spread_keeps_ids_and_reads_gzip_named_csv(tmp_path):
+    p = tmp_path / "p.csv"
+    p.write_bytes(gzip.compress(b"source,target,p\n007,7,1.0\n"))
+    out = tmp_path / "o.parquet"
+    result = runner.invoke(app, ["spread", str(p), "--out", str(out), "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    assert sorted(pl.read_parquet(out)["user"].to_list()) == ["007", "7"]
+
+
+def test_spread_csv_is_neutralised(tmp_path):
+    p = tmp_path / "p.csv"
+    p.write_text('source,target,p\n"=HYPERLINK(""x"")",-1,1.0\n-1,@b,0.5\n')
+    out = tmp_path / "o.csv"
+    result = runner.invoke(app, ["spread", str(p), "--out", str(out), "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    table = pl.read_csv(out, schema_overrides={"user": pl.String})
+    assert sorted(table["user"].to_list()) == ["'-1", "'=HYPERLINK(\"x\")", "'@b"]
+    assert table["spread"].dtype == pl.Float64 and (table["spread"] >= 1).all()
+
+
+def test_demo_report_neutralises_csv_and_escapes_html(tmp_path, monkeypatch):
+    import importlib
+
+    synthetic_module = importlib.import_module("influence_graph.datasets.synthetic")
+
+    def names(n):
+        evil = ['=HYPERLINK("x")', "<script>alert(1)</script>"]
+        return evil + [f'<script>alert({i})</script>' if i % 2 else f"=cmd{i}" for i in range(2, n)]
+
+    monkeypatch.setattr(synthetic_module, "_user_names", names)
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path), "--n-users", "120", "--seed", "2",
+                                 "--quiet"])
+    assert result.exit_code == 0, result.output
+    users = pl.read_csv(tmp_path / "users.csv", infer_schema=False)["user"].to_list()
+    assert "'=HYPERLINK(\"x\")" in users and "<script>alert(1)</script>" in users
+    assert not any(u.startswith(("=", "+", "-", "@")) for u in users)
+    html = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(" in html and "<script" not in html

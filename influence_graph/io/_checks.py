@@ -411,6 +411,7 @@ def check_source(
     timestamp_format: str | None = None,
     epoch_unit: str | None = None,
     normalize_ids: str | None = None,
+    strip_ids: bool = False,
     known_users: pl.Series | None = None,
     now: datetime | None = None,
 ) -> Outcome:
@@ -420,8 +421,8 @@ def check_source(
     column. Raises only for header problems (see :func:`plan_columns`); row failures are
     returned in the outcome for the caller to raise (strict) or reject (lenient).
     """
-    if src.kind not in ("events", "follows", "users"):
-        raise bad_param("kind", src.kind, "be 'events', 'follows' or 'users'")
+    if src.kind not in ("events", "follows", "users", "probabilities"):
+        raise bad_param("kind", src.kind, "be 'events', 'follows', 'users' or 'probabilities'")
     plan = plan_columns(
         src.schema,
         src.kind,
@@ -431,6 +432,8 @@ def check_source(
         timestamp_format=timestamp_format,
         epoch_unit=epoch_unit,
         normalize_ids=normalize_ids,
+        strip_ids=strip_ids,
+        separator=src.separator,
         now=now,
     )
     src._plan = plan  # type: ignore[attr-defined]
@@ -464,9 +467,10 @@ def check_source(
         valid, d, f = _follow_rules(valid)
         dedup += d
         filt += f
-    else:
+    elif src.kind == "users":
         valid, cross, d = _user_rules(valid, src)
         dedup += d
+    # probabilities: duplicate edges and self-loops are the diffusion rules' to judge
     failures = pl.concat([scan_fails, row_fails, cross]).sort(
         [RECORD, "order"], maintain_order=True
     )

@@ -26,27 +26,68 @@ from ._parse import (
     Parsed,
     parse_action,
     parse_id,
+    parse_probability,
     parse_text,
     parse_timestamp,
     parse_topics,
     type_failure,
 )
-from .schema import EVENT_REQUIRED, EVENT_SCHEMA, FOLLOW_REQUIRED, FOLLOW_SCHEMA
+from .schema import (
+    EVENT_REQUIRED,
+    EVENT_SCHEMA,
+    FOLLOW_REQUIRED,
+    FOLLOW_SCHEMA,
+    PROBABILITY_SCHEMA,
+)
 
-__all__ = ["ColumnPlan", "plan_columns", "CANONICAL", "REQUIRED", "ID_COLUMNS"]
+__all__ = ["ColumnPlan", "plan_columns", "separator_hint", "CANONICAL", "REQUIRED", "ID_COLUMNS"]
 
 CANONICAL: dict[str, tuple[str, ...]] = {
     "events": tuple(EVENT_SCHEMA),
     "follows": tuple(FOLLOW_SCHEMA),
     "users": ("user",),
+    "probabilities": tuple(PROBABILITY_SCHEMA),
 }
 REQUIRED: dict[str, tuple[str, ...]] = {
     "events": EVENT_REQUIRED,
     "follows": FOLLOW_REQUIRED,
     "users": ("user",),
+    "probabilities": tuple(PROBABILITY_SCHEMA),
 }
 #: Columns holding ids (opaque strings).
-ID_COLUMNS = ("event_id", "user", "target_user", "post_id", "parent_id", "follower", "followee")
+ID_COLUMNS = (
+    "event_id",
+    "user",
+    "target_user",
+    "post_id",
+    "parent_id",
+    "follower",
+    "followee",
+    "source",
+    "target",
+)
+#: Field separators a header may hold when the file was read with another one.
+_OTHER_SEPARATORS = {";": "';'", "\t": "'\\t'", "|": "'|'", ",": "','"}
+
+
+def separator_hint(header: list[str], separator: str) -> str | None:
+    """A hint naming ``separator=`` when the header looks split by another separator.
+
+    Examples
+    --------
+    >>> separator_hint(["user;action;timestamp"], ",")
+    "the header holds ';': the file looks ';'-separated; pass separator=';' (CLI: --separator ';')"
+    >>> separator_hint(["user", "action"], ",") is None
+    True
+    """
+    for sep, shown in _OTHER_SEPARATORS.items():
+        if sep != separator and any(sep in h for h in header):
+            cli = "--separator tab" if sep == "\t" else f"--separator {shown}"
+            return (
+                f"the header holds {shown}: the file looks {shown}-separated; "
+                f"pass separator={shown} (CLI: {cli})"
+            )
+    return None
 #: Columns naming users (checked against a closed user set).
 USER_COLUMNS = ("user", "target_user", "follower", "followee")
 
@@ -86,6 +127,8 @@ def plan_columns(
     timestamp_format: str | None = None,
     epoch_unit: str | None = None,
     normalize_ids: str | None = None,
+    strip_ids: bool = False,
+    separator: str = ",",
     now: datetime | None = None,
 ) -> ColumnPlan:
     """Check a source's columns and build the converters of its canonical columns.
@@ -94,15 +137,18 @@ def plan_columns(
     ----------
     schema : dict of str to polars.DataType
         Source columns in order (CSV: all String).
-    kind : {"events", "follows", "users"}
+    kind : {"events", "follows", "users", "probabilities"}
     source : str
         Name used in messages.
     column_map : dict, optional
         Source name → canonical name, e.g. ``{"uid": "user"}``.
     strict_columns : bool
         Raise ``UNKNOWN_COLUMN`` instead of warning about unknown columns.
-    timestamp_format, epoch_unit, normalize_ids, now
+    timestamp_format, epoch_unit, normalize_ids, strip_ids, now
         See :func:`influence_graph.load_dataset`.
+    separator : str
+        Separator the source was read with (named in the ``MISSING_COLUMN`` hint
+        when the header looks split by another one).
 
     Returns
     -------
@@ -149,7 +195,9 @@ def plan_columns(
                 file=source,
                 column=", ".join(missing),
                 message=f"missing required column{'s' * (len(missing) > 1)} (available: {avail})",
-                hint="rename the column or pass column_map={'source_name': 'canonical_name'}",
+                hint=separator_hint(list(schema), separator)
+                or "rename the column or pass column_map={'source_name': 'canonical_name'} "
+                "(CLI: --column-map source_name=canonical_name)",
             )
         )
     if plan.unknown:
@@ -182,6 +230,7 @@ def plan_columns(
                 dtype,
                 required=canon in REQUIRED[kind] or canon == "event_id",
                 normalize=normalize_ids,
+                strip=strip_ids,
             )
             want, rule = "String or an integer type", "ID_TYPE"
         elif canon == "action":
@@ -205,6 +254,9 @@ def plan_columns(
             ):
                 plan.iso_ts.add(col)
             rule = "TS_TYPE"
+        elif canon == "p":
+            parsed = parse_probability(col, dtype)
+            want, rule = "a number (String or a numeric type)", "P_TYPE"
         elif canon == "topics":
             parsed = parse_topics(col, dtype)
             want, rule = "String (';'-separated) or List(String)", "COLUMN_TYPE"

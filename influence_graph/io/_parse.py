@@ -40,6 +40,8 @@ __all__ = [
     "parse_action",
     "parse_timestamp",
     "parse_topics",
+    "parse_probability",
+    "MAX_TOPICS_LENGTH",
     "refine_ts_failures",
     "ref",
     "parse_text",
@@ -48,6 +50,10 @@ __all__ = [
 
 #: Longest accepted id, in UTF-8 bytes (longer ids are rejected [ID_TOO_LONG]).
 MAX_ID_LENGTH = 1024
+#: Longest accepted ``topics`` field, in UTF-8 bytes (its labels joined by ``;``); a
+#: longer field, or one label longer than :data:`MAX_ID_LENGTH`, is rejected
+#: [TOPICS_TOO_LONG].
+MAX_TOPICS_LENGTH = 4096
 #: Earliest accepted timestamp: Twitter's first tweet, 2006-03-21.
 TS_MIN = datetime(2006, 3, 21, tzinfo=timezone.utc)
 
@@ -126,22 +132,37 @@ def _blank_to_null(e: pl.Expr) -> pl.Expr:
 
 
 def parse_id(
-    name: str, dtype: pl.DataType, *, required: bool, normalize: str | None = None
+    name: str,
+    dtype: pl.DataType,
+    *,
+    required: bool,
+    normalize: str | None = None,
+    strip: bool = False,
 ) -> Parsed | None:
     """Id column: opaque string; ``None`` when the dtype is not acceptable (ID_TYPE).
 
-    Integer dtypes are accepted and written in decimal; an empty string is missing.
+    Integer dtypes are accepted and written in decimal; an empty string is missing. An
+    id with leading or trailing whitespace fails ``ID_WHITESPACE`` (``"alice "`` would
+    otherwise be a second user beside ``"alice"``), unless ``strip`` removes it first.
 
     Examples
     --------
     >>> p = parse_id("user", pl.String, required=True)
     >>> pl.DataFrame({"user": ["007", "", None]}).select(p.value).to_series().to_list()
     ['007', None, None]
+    >>> df = pl.DataFrame({"user": ["alice", "alice "]})
+    >>> df = df.with_columns(p.value.alias(ref("user")))
+    >>> df.select([c.fails.alias(c.rule) for c in p.checks]).rows()
+    [(False, False, False), (False, False, True)]
+    >>> s = parse_id("user", pl.String, required=True, strip=True)
+    >>> pl.DataFrame({"user": [" alice ", "  "]}).select(s.value).to_series().to_list()
+    ['alice', None]
     """
     if _is(dtype, _INT_DTYPES):
         base = pl.col(name).cast(pl.String)
     elif _is(dtype, _STR_DTYPES):
-        base = _blank_to_null(pl.col(name).cast(pl.String))
+        raw = pl.col(name).cast(pl.String)
+        base = _blank_to_null(raw.str.strip_chars() if strip else raw)
     else:
         return None
     if normalize:
@@ -156,6 +177,16 @@ def parse_id(
             "ID_TOO_LONG",
             f"is longer than {MAX_ID_LENGTH} bytes",
             v.str.len_bytes() > MAX_ID_LENGTH,
+        )
+    )
+    checks.append(
+        Check(
+            name,
+            "ID_WHITESPACE",
+            "has leading or trailing whitespace (it would be a different user than the "
+            "id without it)",
+            v.str.contains(r"^\s|\s$"),
+            hint="fix the ids, or pass strip_ids=True (CLI: --strip-ids) to strip them",
         )
     )
     return Parsed(base, checks)
@@ -348,12 +379,18 @@ def parse_topics(name: str, dtype: pl.DataType) -> Parsed | None:
     """``topics``: a ``;``-separated string (CSV) or a list of strings → List(String).
 
     Surrounding blanks are stripped and empty labels dropped; a missing field is null.
+    A field longer than :data:`MAX_TOPICS_LENGTH` bytes, or with a label longer than
+    :data:`MAX_ID_LENGTH` bytes, fails ``TOPICS_TOO_LONG`` (as an over-long id does).
 
     Examples
     --------
     >>> p = parse_topics("topics", pl.String)
     >>> pl.DataFrame({"topics": ["a; b;;", None]}).select(p.value).to_series().to_list()
     [['a', 'b'], None]
+    >>> df = pl.DataFrame({"topics": ["a;b", "x" * 5000]})
+    >>> df = df.with_columns(p.value.alias(ref("topics")))
+    >>> df.select(p.checks[0].fails).to_series().to_list()
+    [False, True]
     """
     col = pl.col(name)
     if isinstance(dtype, pl.List) and _is(dtype.inner, _STR_DTYPES):
@@ -363,4 +400,88 @@ def parse_topics(name: str, dtype: pl.DataType) -> Parsed | None:
     else:
         return None
     value = lst.list.eval(pl.element().str.strip_chars()).list.filter(pl.element() != "")
-    return Parsed(value)
+    v = pl.col(ref(name))
+    too_long = (v.list.join(";").str.len_bytes() > MAX_TOPICS_LENGTH) | (
+        v.list.eval(pl.element().str.len_bytes()).list.max() > MAX_ID_LENGTH
+    )
+    check = Check(
+        name,
+        "TOPICS_TOO_LONG",
+        f"is longer than {MAX_TOPICS_LENGTH} bytes or holds a label longer than "
+        f"{MAX_ID_LENGTH} bytes",
+        too_long,
+        hint="topics is one ';'-separated field of short labels (hashtags): check the "
+        "separator and the quoting of this record",
+    )
+    return Parsed(value, [check])
+
+
+_NUMERIC_DTYPES = (*_INT_DTYPES, pl.Float32, pl.Float64)
+
+
+def parse_probability(name: str, dtype: pl.DataType) -> Parsed | None:
+    """``p`` of a probability table → Float64 in [0, 1] with P_* checks.
+
+    Strings must be plain decimal numbers (``0.2``, ``1e-3``; surrounding blanks are
+    ignored); ``20%`` and ``0,2`` fail ``P_PARSE`` with a hint of their own. Numeric
+    dtypes are cast. ``None`` for any other dtype (P_TYPE).
+
+    Examples
+    --------
+    >>> p = parse_probability("p", pl.String)
+    >>> df = pl.DataFrame({"p": ["0.2", "20%", "0,2", "x", "", "1.5", "nan"]})
+    >>> df = df.with_columns(p.value.alias(ref("p")))
+    >>> fails = df.select([c.fails.alias(f"{c.rule}{i}") for i, c in enumerate(p.checks)])
+    >>> [[c.rule for c, hit in zip(p.checks, row) if hit] for row in fails.rows()]
+    [[], ['P_PARSE'], ['P_PARSE'], ['P_PARSE'], ['P_MISSING'], ['P_RANGE'], ['P_NAN']]
+    """
+    col = pl.col(name)
+    v = pl.col(ref(name))
+    checks: list[Check] = []
+    if _is(dtype, _NUMERIC_DTYPES) or dtype == pl.Null:
+        value = col.cast(pl.Float64)
+        checks.append(Check(name, "P_MISSING", "is missing (p is required)", v.is_null()))
+    elif _is(dtype, _STR_DTYPES):
+        raw = col.cast(pl.String).str.strip_chars()
+        missing = raw.is_null() | (raw == "")
+        value = pl.when(missing).then(None).otherwise(raw).cast(pl.Float64, strict=False)
+        unparsed = ~missing & v.is_null()
+        percent = raw.str.contains(r"^[0-9.,]+\s*%$")
+        comma = raw.str.contains(r"^[+-]?[0-9]*,[0-9]+$")
+        checks += [
+            Check(name, "P_MISSING", "is missing (p is required)", missing),
+            Check(
+                name,
+                "P_PARSE",
+                "is a percentage, not a probability",
+                unparsed & percent,
+                hint="write probabilities as numbers in [0, 1]: 20% is 0.2",
+            ),
+            Check(
+                name,
+                "P_PARSE",
+                "uses a decimal comma",
+                unparsed & comma,
+                hint="write the decimal point: 0,2 is 0.2 (a file with decimal commas is "
+                "often ';'-separated: pass separator=';', CLI: --separator ';')",
+            ),
+            Check(
+                name,
+                "P_PARSE",
+                "is not a number",
+                unparsed & ~percent & ~comma,
+                hint="p must be a decimal number in [0, 1], e.g. 0.05",
+            ),
+        ]
+    else:
+        return None
+    checks += [
+        Check(name, "P_NAN", "is NaN (not a probability)", v.is_nan()),
+        Check(
+            name,
+            "P_RANGE",
+            "is not a probability in [0, 1]",
+            v.is_infinite() | (v.is_not_nan() & ((v < 0) | (v > 1))),
+        ),
+    ]
+    return Parsed(value, checks)

@@ -4,7 +4,9 @@ Every source becomes a :class:`Source`: a ``polars.LazyFrame`` with the source's
 column names plus ``__record`` (1-based logical record), the number of records from an
 independent count, the input's SHA-256 and, for CSV, the byte-level :class:`RawScan`.
 Structural problems (empty file, duplicate header, unclosed quote, invalid UTF-8 in
-strict mode, a file over the memory budget) raise here, before any value is parsed.
+strict mode, a UTF-16 file, a file whose name and bytes disagree, a file over the
+memory budget) raise here, before any value is parsed. The format is sniffed from the
+magic bytes, so a gzip file named ``.csv`` is read as gzip in every reader.
 
 Examples
 --------
@@ -119,13 +121,86 @@ def _file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _format_of(path: Path) -> str:
+_GZIP_MAGIC = b"\x1f\x8b"
+_PARQUET_MAGIC = b"PAR1"
+_ZIP_MAGIC = b"PK\x03\x04"
+_SNIFF_BYTES = 64
+
+
+def _utf16_kind(head: bytes) -> str | None:
+    """``"UTF-16"``/``"UTF-32"`` when ``head`` (a file's first bytes) looks like it, else None.
+
+    A byte-order mark decides; without one, ASCII text in UTF-16 has a NUL in every
+    other byte, which UTF-8 text (and so a CSV we can read) never has.
+
+    Examples
+    --------
+    >>> _utf16_kind("user,p".encode("utf-16")), _utf16_kind(b"user,p"), _utf16_kind(b"")
+    ('UTF-16', None, None)
+    """
+    if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    half = len(head) // 2
+    if half >= 2 and max(head[0::2].count(0), head[1::2].count(0)) * 2 >= half:
+        return "UTF-16"
+    return None
+
+
+def _sniff(path: Path) -> str | None:
+    """Format told by the file's magic bytes: ``"csv.gz"``, ``"parquet"``, ``"zip"`` or None."""
+    with open(path, "rb") as fh:
+        head = fh.read(_SNIFF_BYTES)
+        if head.startswith(_GZIP_MAGIC):
+            return "csv.gz"
+        if head.startswith(_ZIP_MAGIC):
+            return "zip"
+        if head.startswith(_PARQUET_MAGIC):
+            size = path.stat().st_size
+            if size >= 8:
+                fh.seek(size - 4)
+                if fh.read(4) == _PARQUET_MAGIC:
+                    return "parquet"
+    return None
+
+
+def _format_by_name(path: Path) -> str:
     name = path.name.lower()
     if name.endswith((".csv.gz", ".tsv.gz", ".txt.gz", ".gz")):
         return "csv.gz"
     if name.endswith((".parquet", ".pq")):
         return "parquet"
     return "csv"
+
+
+def _format_of(path: Path) -> str:
+    """The file's format, from its content first: gzip and Parquet by magic bytes.
+
+    A gzip file named ``.csv`` is read as gzip CSV and a Parquet file named ``.csv`` as
+    Parquet (every reader opens files here, so all of them agree); a file whose name
+    promises gzip or Parquet but whose bytes are not raises ``FILE_FORMAT``, and so does
+    a zip archive.
+    """
+    sniffed = _sniff(path)
+    named = _format_by_name(path)
+    name = str(path)
+    if sniffed == "zip":
+        raise _fail(
+            "FILE_FORMAT",
+            name,
+            "is a zip archive, not a CSV, gzip CSV or Parquet file",
+            hint="unzip it and pass the CSV inside (gzip, .gz, is read directly)",
+        )
+    if sniffed is None and named != "csv":
+        what = "gzip" if named == "csv.gz" else "Parquet"
+        raise _fail(
+            "FILE_FORMAT",
+            name,
+            f"is named like a {what} file but its bytes are not {what}",
+            hint="rename the file to what it holds (e.g. .csv for plain text)",
+        )
+    return sniffed or "csv"
 
 
 def _estimate(path: Path, fmt: str) -> float:
@@ -160,6 +235,21 @@ def _open_csv(
 ) -> Source:
     name = str(path)
     temp_path = None
+    opener = gzip.open if fmt == "csv.gz" else open
+    try:
+        with opener(path, "rb") as fh:  # type: ignore[operator]
+            head = fh.read(_SNIFF_BYTES)
+    except (OSError, EOFError):
+        head = b""  # a damaged gzip stream: FILE_FORMAT below
+    wide = _utf16_kind(head)
+    if wide is not None:
+        raise _fail(
+            "ENCODING",
+            name,
+            f"is {wide}-encoded, not UTF-8"
+            + (" (inside the gzip stream)" if fmt == "csv.gz" else ""),
+            hint=f"re-encode the file as UTF-8, e.g. iconv -f {wide} -t UTF-8 in.csv > out.csv",
+        )
     if fmt == "csv.gz":
         fd, temp_path = tempfile.mkstemp(prefix="influence_graph_", suffix=".csv")
         try:
@@ -169,7 +259,10 @@ def _open_csv(
                 )
         except (OSError, EOFError) as exc:
             os.unlink(temp_path)
-            raise _fail("ENCODING", name, f"is not a readable gzip file ({exc})") from None
+            raise _fail(
+                "FILE_FORMAT", name, f"is gzip-compressed but cannot be decompressed ({exc})",
+                hint="the file is truncated or damaged: compress it again",
+            ) from None
         sha = _file_sha256(path)
         read_path = temp_path
     else:
@@ -312,8 +405,10 @@ def open_source(
     Parameters
     ----------
     obj : str, pathlib.Path, polars.DataFrame or polars.LazyFrame
-        The input. Paths ending ``.parquet``/``.pq`` are Parquet, ``.gz`` gzip CSV,
-        anything else CSV.
+        The input. The format comes from the bytes: gzip (``1f 8b``) is gzip CSV and
+        ``PAR1`` … ``PAR1`` is Parquet whatever the name; anything else is CSV. A name
+        ending ``.gz``/``.parquet``/``.pq`` whose bytes disagree, or a zip archive,
+        raises ``FILE_FORMAT``; a UTF-16/UTF-32 file raises ``ENCODING``.
     kind : str
         ``"events"``, ``"follows"`` or ``"users"``.
     separator : str
@@ -334,7 +429,7 @@ def open_source(
     Raises
     ------
     InputValidationError
-        ``EMPTY_FILE``, ``DUP_COLUMN``, ``QUOTE_UNCLOSED``, ``ENCODING``.
+        ``EMPTY_FILE``, ``DUP_COLUMN``, ``QUOTE_UNCLOSED``, ``ENCODING``, ``FILE_FORMAT``.
     MemoryBudgetError
         The file would not fit the memory budget.
     FileNotFoundError

@@ -36,8 +36,9 @@ from ._columns import USER_COLUMNS
 from ._rejects import build_error, write_rejects
 from ._sources import RECORD, Source, open_source
 from .report import IngestReport, SourceReport
+from .schema import PROBABILITY_SCHEMA
 
-__all__ = ["load_dataset", "validate_events", "validate_follows", "RULES"]
+__all__ = ["load_dataset", "load_probabilities", "validate_events", "validate_follows", "RULES"]
 
 #: Every rule code the readers use, with the bucket a failing record goes to in
 #: lenient mode ("error": raises even in lenient mode).
@@ -51,10 +52,18 @@ RULES: dict[str, str] = {
     "ID_TYPE": "error",
     "TS_TYPE": "error",
     "COLUMN_TYPE": "error",
+    "P_TYPE": "error",
+    "FILE_FORMAT": "error",
     "ENCODING": "rejected",
     "FIELD_COUNT": "rejected",
     "ID_MISSING": "rejected",
     "ID_TOO_LONG": "rejected",
+    "ID_WHITESPACE": "rejected",
+    "TOPICS_TOO_LONG": "rejected",
+    "P_MISSING": "rejected",
+    "P_PARSE": "rejected",
+    "P_NAN": "rejected",
+    "P_RANGE": "rejected",
     "ACTION_UNKNOWN": "rejected",
     "TARGET_MISSING": "rejected",
     "TS_MISSING": "rejected",
@@ -85,9 +94,12 @@ def _check_options(
     normalize_ids: str | None,
     column_map: Any,
     separator: str,
+    strip_ids: bool = False,
 ) -> None:
     if not isinstance(strict, bool):
         raise TypeError(f"The 'strict' parameter must be a bool; got {type(strict).__name__}")
+    if not isinstance(strip_ids, bool):
+        raise TypeError(f"The 'strip_ids' parameter must be a bool; got {type(strip_ids).__name__}")
     if epoch_unit is not None:
         check_choice("epoch_unit", epoch_unit, _EPOCH_UNITS)
     if epoch_unit is not None and timestamp_format is not None:
@@ -208,6 +220,7 @@ def load_dataset(
     allow_empty: bool = False,
     closed_user_set: bool = False,
     normalize_ids: str | None = None,
+    strip_ids: bool = False,
     separator: str = ",",
     name: str = "dataset",
     max_memory: float | None = None,
@@ -215,7 +228,9 @@ def load_dataset(
     r"""Read, validate and assemble events, follows and users into a :class:`Dataset`.
 
     Each source is a path to a CSV (``.csv``, any separator), gzip CSV (``.gz``) or
-    Parquet (``.parquet``/``.pq``) file, or a polars DataFrame/LazyFrame. CSV columns
+    Parquet (``.parquet``/``.pq``) file, or a polars DataFrame/LazyFrame. The format
+    is sniffed from the file's first bytes (a gzip file named ``.csv`` is read as gzip;
+    a name and content that disagree raise ``FILE_FORMAT``). CSV columns
     are read as strings, then parsed: ids stay opaque strings (``"007" != "7"``, ids of
     2**64 round-trip byte-exact), timestamps are ISO 8601 date-times with seconds (a
     fraction optional) and ``Z`` or an offset, converted to UTC, ``topics`` is one
@@ -261,8 +276,13 @@ def load_dataset(
         Unicode-normalise every id; groups of distinct ids that merge are reported in
         ``ds.ingest.notes`` and ``ds.provenance["normalize_ids"]``. Default: ids are
         opaque and kept byte-exact.
+    strip_ids : bool, default False
+        Strip leading and trailing whitespace from every id before the rules run. By
+        default an id with such whitespace is rejected (``ID_WHITESPACE``): ``"alice "``
+        is never silently a second user beside ``"alice"``.
     separator : str, default ","
-        CSV field separator (one byte).
+        CSV field separator (one byte). A header that holds ``;``, a tab or ``|`` when
+        read with another separator gets a ``MISSING_COLUMN`` hint naming ``separator=``.
     name : str, default "dataset"
         Name of the data set.
     max_memory : float, optional
@@ -285,9 +305,10 @@ def load_dataset(
         Header or file problems (always): ``EMPTY_FILE``, ``QUOTE_UNCLOSED``, ``CSV_PARSE``,
         ``DUP_COLUMN``, ``MISSING_COLUMN``, ``UNKNOWN_COLUMN`` (``strict_columns``),
         ``ID_TYPE`` (e.g. Parquet ids stored as double), ``TS_TYPE``, ``COLUMN_TYPE``,
-        ``BAD_PARAM``. Record problems (strict mode; lenient mode rejects the record):
-        ``ENCODING`` (with the byte offset), ``FIELD_COUNT``, ``ID_MISSING``,
-        ``ID_TOO_LONG``, ``ACTION_UNKNOWN``, ``TARGET_MISSING``, ``TS_MISSING``,
+        ``FILE_FORMAT``, ``BAD_PARAM``, ``ENCODING`` (a UTF-16 file). Record problems
+        (strict mode; lenient mode rejects the record): ``ENCODING`` (with the byte
+        offset), ``FIELD_COUNT``, ``ID_MISSING``, ``ID_TOO_LONG``, ``ID_WHITESPACE``,
+        ``TOPICS_TOO_LONG``, ``ACTION_UNKNOWN``, ``TARGET_MISSING``, ``TS_MISSING``,
         ``TS_PARSE``, ``TS_NAIVE``, ``TS_RANGE`` (before 2006-03-21 or after ingest time
         + 1 day), ``USER_UNKNOWN`` (``closed_user_set``), ``DUP_EVENT_CONFLICT`` (one
         event_id, different content), ``DUP_POST_ID``, ``DUP_USER_CONFLICT``. The error
@@ -335,7 +356,9 @@ def load_dataset(
     >>> ds.ingest.rejected, pl.read_parquet(d / "rejects.parquet")["rule"].to_list()
     (1, ['ACTION_UNKNOWN'])
     """
-    _check_options(strict, timestamp_format, epoch_unit, normalize_ids, column_map, separator)
+    _check_options(
+        strict, timestamp_format, epoch_unit, normalize_ids, column_map, separator, strip_ids
+    )
     if events is None and follows is None and users is None:
         raise bad_param("events", None, "be given (or follows, or users): there is nothing to load")
     if closed_user_set and users is None:
@@ -347,6 +370,7 @@ def load_dataset(
         timestamp_format=timestamp_format,
         epoch_unit=epoch_unit,
         normalize_ids=normalize_ids,
+        strip_ids=strip_ids,
         now=now,
     )
     opened: list[Source] = []
@@ -398,6 +422,7 @@ def load_dataset(
                 "epoch_unit": epoch_unit,
                 "column_map": column_map,
                 "normalize_ids": normalize_ids,
+                "strip_ids": strip_ids,
                 "closed_user_set": closed_user_set,
                 "separator": separator,
             },
@@ -471,6 +496,7 @@ def validate_events(
     epoch_unit: str | None = None,
     column_map: dict[str, str] | None = None,
     normalize_ids: str | None = None,
+    strip_ids: bool = False,
 ) -> tuple[pl.DataFrame, SourceReport]:
     """Validate an event frame that is already in memory (for data set loaders).
 
@@ -484,7 +510,7 @@ def validate_events(
         Name used in messages and in the report (default ``"<events DataFrame>"``).
     strict : bool, default True
         Raise on any rejected record; with False rejected records are only counted.
-    timestamp_format, epoch_unit, column_map, normalize_ids
+    timestamp_format, epoch_unit, column_map, normalize_ids, strip_ids
         As in :func:`load_dataset`.
 
     Returns
@@ -511,7 +537,7 @@ def validate_events(
     >>> valid.height, rep.deduplicated, rep.source
     (1, 1, 'higgs-mention')
     """
-    _check_options(strict, timestamp_format, epoch_unit, normalize_ids, column_map, ",")
+    _check_options(strict, timestamp_format, epoch_unit, normalize_ids, column_map, ",", strip_ids)
     return _validate_frame(
         frame,
         "events",
@@ -521,6 +547,7 @@ def validate_events(
         epoch_unit=epoch_unit,
         column_map=column_map,
         normalize_ids=normalize_ids,
+        strip_ids=strip_ids,
     )
 
 
@@ -530,6 +557,7 @@ def validate_follows(
     *,
     strict: bool = True,
     column_map: dict[str, str] | None = None,
+    strip_ids: bool = False,
 ) -> tuple[pl.DataFrame, SourceReport]:
     """Validate a follow frame already in memory; see :func:`validate_events`.
 
@@ -544,5 +572,122 @@ def validate_follows(
     >>> valid.rows(), rep.reasons
     ([('a', 'b')], {'SELF_LOOP': 1})
     """
-    _check_options(strict, None, None, None, column_map, ",")
-    return _validate_frame(frame, "follows", source, strict, column_map=column_map)
+    _check_options(strict, None, None, None, column_map, ",", strip_ids)
+    return _validate_frame(
+        frame, "follows", source, strict, column_map=column_map, strip_ids=strip_ids
+    )
+
+
+def load_probabilities(
+    probabilities: Any,
+    *,
+    strict: bool = True,
+    rejects: str | Path | None = None,
+    column_map: dict[str, str] | None = None,
+    strict_columns: bool = False,
+    allow_empty: bool = False,
+    normalize_ids: str | None = None,
+    strip_ids: bool = False,
+    separator: str = ",",
+    max_memory: float | None = None,
+) -> pl.DataFrame:
+    r"""Read and validate an edge-probability table (``source``, ``target``, ``p``).
+
+    The file goes through the same machinery as :func:`load_dataset`: format sniffed
+    from the bytes (CSV, gzip CSV, Parquet), byte-level scan (records, lines, field
+    counts, UTF-8, BOM), every CSV column read as a string, then parsed: ``source`` and
+    ``target`` are opaque string ids (``"007"`` stays ``"007"``), ``p`` must be a plain
+    decimal number in [0, 1].
+
+    Parameters
+    ----------
+    probabilities : path or polars.DataFrame
+        CSV/gzip CSV/Parquet file, or a frame, with the columns ``source``, ``target``
+        and ``p`` (or ``column_map`` naming them); other columns are ignored with a
+        warning (an error with ``strict_columns``).
+    strict : bool, default True
+        Raise one :class:`InputValidationError` if any record breaks a rule; with
+        False the rejected records go to ``rejects`` and a ``UserWarning`` says how many.
+    rejects : str or Path, optional
+        Lenient mode: Parquet file of rejected records (default ``./rejects.parquet``).
+    column_map, strict_columns, allow_empty, normalize_ids, strip_ids, separator, max_memory
+        As in :func:`load_dataset`.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``source`` (String), ``target`` (String), ``p`` (Float64), in record order
+        (row ``i`` is record ``i + 1`` in strict mode). Duplicate edges and self-loops
+        are judged by the diffusion functions that use the table
+        (:func:`~influence_graph.expected_spread`).
+
+    Raises
+    ------
+    InputValidationError
+        File and header problems (``EMPTY_FILE``, ``ENCODING`` for a UTF-16 file,
+        ``FILE_FORMAT``, ``QUOTE_UNCLOSED``, ``DUP_COLUMN``, ``MISSING_COLUMN`` with a
+        ``separator=`` hint when the header looks ``;``-separated, ``UNKNOWN_COLUMN``,
+        ``ID_TYPE``, ``P_TYPE``, ``BAD_PARAM``) and, in strict mode, record problems
+        (``ENCODING``, ``FIELD_COUNT``, ``ID_MISSING``, ``ID_TOO_LONG``,
+        ``ID_WHITESPACE``, ``P_MISSING``, ``P_PARSE`` — ``20%`` and the decimal comma
+        ``0,2`` each with a hint —, ``P_NAN``, ``P_RANGE``).
+    MemoryBudgetError
+        The file's estimated size exceeds ``max_memory``.
+    FileNotFoundError
+        The path does not exist.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "p.csv").write_text("source,target,p\n007,7,0.25\n7,8,1\n")
+    >>> load_probabilities(d / "p.csv").rows()
+    [('007', '7', 0.25), ('7', '8', 1.0)]
+    >>> _ = (d / "bad.csv").write_text("source;target;p\na;b;0,2\n")
+    >>> load_probabilities(d / "bad.csv", separator=";")
+    Traceback (most recent call last):
+    ...
+    influence_graph.exceptions.InputValidationError: ...'0,2' uses a decimal comma [rule=P_PARSE] ...
+    """
+    _check_options(strict, None, None, normalize_ids, column_map, separator, strip_ids)
+    empty = pl.DataFrame(schema=PROBABILITY_SCHEMA)
+    src = open_source(
+        probabilities,
+        "probabilities",
+        separator=separator,
+        strict=strict,
+        allow_empty=allow_empty,
+        max_memory=max_memory,
+    )
+    try:
+        if src.n_records == 0 and not src.columns:
+            return empty
+        out = check_source(
+            src,
+            column_map=column_map,
+            strict_columns=strict_columns,
+            normalize_ids=normalize_ids,
+            strip_ids=strip_ids,
+            now=datetime.now(timezone.utc),
+        )
+        for w in out.plan.warnings if out.plan else ():
+            warnings.warn(w, UserWarning, stacklevel=2)
+        if strict:
+            err = build_error([out])
+            if err is not None:
+                raise err
+        elif out.rejected.height:
+            path = Path(rejects) if rejects is not None else Path.cwd() / "rejects.parquet"
+            write_rejects([out], path)
+            warnings.warn(
+                f"{src.name}: {out.rejected.height:,} of {src.n_records:,} records rejected "
+                f"({out.report.reasons}); written to {str(path)!r}",
+                UserWarning,
+                stacklevel=2,
+            )
+        if out.table.width == 0:
+            return empty
+        table = out.table.select(list(PROBABILITY_SCHEMA))
+        return table.cast(PROBABILITY_SCHEMA)  # type: ignore[arg-type]
+    finally:
+        src.close()

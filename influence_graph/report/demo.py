@@ -13,6 +13,10 @@ planted truth, and writes a report folder:
     The comparison tables.
 ``figures/*.png``
     The figures, also as files.
+
+Every CSV is written with :func:`~influence_graph.io.safe_csv.write_safe_csv` (text
+cells that a spreadsheet would run as a formula get a leading ``'``), and every string
+on the page is HTML-escaped.
 ``provenance.json``
     Package and model version, seed entropy, settings, ingest report.
 """
@@ -35,6 +39,7 @@ from ..compare.activity_vs_influence import activity_vs_influence
 from ..compare.metrics import compare_metrics
 from ..datasets.synthetic import synthetic
 from ..influence import influence
+from ..io.safe_csv import write_safe_csv
 from ..metrics.activity import activity
 from . import plots
 from .._version import __version__, model_version
@@ -144,12 +149,12 @@ def run_demo(out: str | Path = "demo-report", *, n_users: int = 2000, seed: int 
             for name, (fig, caption) in figs.items():
                 pngs[name] = (plots.png_bytes(fig, dpi=110, tight=True), caption)
                 (out / "figures" / f"{name}.png").write_bytes(pngs[name][0])
-            table.write_csv(out / "users.csv")
+            write_safe_csv(table, out / "users.csv")
             table.write_parquet(out / "users.parquet")
-            cmp.correlations.write_csv(out / "correlations.csv")
-            cmp.overlap.write_csv(out / "overlap.csv")
-            cmp.disagreement.write_csv(out / "disagreement.csv")
-            recovery.write_csv(out / "recovery.csv")
+            write_safe_csv(cmp.correlations, out / "correlations.csv")
+            write_safe_csv(cmp.overlap, out / "overlap.csv")
+            write_safe_csv(cmp.disagreement, out / "disagreement.csv")
+            write_safe_csv(recovery, out / "recovery.csv")
             provenance = {
                 "package": "influence_graph",
                 "version": __version__,
