@@ -60,6 +60,9 @@ _LAZY: dict[str, str] = {
     "match_topic": ".topics",
     "select_campaign": ".topics",
     "Campaign": ".topics",
+    "inject": ".attacks",
+    "Injection": ".attacks",
+    "ATTACKS": ".attacks",
 }
 
 # Functions named like a module of this package (influence_graph.activity is both, via
