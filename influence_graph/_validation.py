@@ -33,6 +33,7 @@ __all__ = [
     "check_probability",
     "check_dataset",
     "bad_param",
+    "require_events",
 ]
 
 T = TypeVar("T")
@@ -172,4 +173,32 @@ def check_dataset(name: str, value: object) -> None:
         raise TypeError(
             f"The {name!r} parameter must be an influence_graph Dataset (from ig.load_dataset "
             f"or ig.datasets.*); got {type(value).__name__} {value!r:.60}"
+        )
+
+
+def require_events(
+    ds: object, *, needed_for: str, hint: str, column: str = "events", value: str | None = None
+) -> None:
+    """Raise ``NO_EVENTS`` when ``ds`` has no events but measured probabilities (Congress).
+
+    Such a data set carries its influence in the probabilities; anything computed from
+    events would be a silent table of zeros or of spread 1.0, so it is an error that
+    says what to use instead.
+
+    Examples
+    --------
+    >>> import influence_graph as ig
+    >>> require_events(ig.datasets.synthetic(n_users=30, seed=1), needed_for="x", hint="y")
+    """
+    events = getattr(ds, "events")
+    if events.height == 0 and getattr(ds, "probabilities") is not None:
+        from .exceptions import InputValidationError
+
+        raise InputValidationError.single(
+            "NO_EVENTS",
+            f"data set {getattr(ds, 'name')!r} has no events to {needed_for}, but it has "
+            "measured probabilities",
+            column=column,
+            value=value,
+            hint=hint,
         )

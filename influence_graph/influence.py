@@ -38,7 +38,7 @@ from .diffusion.choice import (
 from .diffusion.options import SpreadOptions, spread_options
 from .graphs import GRAPHS, drop_zero, graphs_of, make_weights
 from .io.dataset import Dataset
-from .metrics.cascades import CASCADE_USER_COLUMNS, cascades
+from .metrics.cascades import CASCADE_USER_COLUMNS, cascades_of, check_cascade_actions
 from .metrics.observed import OBSERVED_COLUMNS, observed_influence
 from .metrics.structural import baselines
 
@@ -265,6 +265,7 @@ def influence(
     check_choice("pooling", pooling, POOLINGS)
     check_choice("spread_graph", spread_graph, SPREAD_GRAPHS)
     check_number("vc_tol", vc_tol, low=0.0, high=1.0, low_open=True, high_open=True)
+    cascade_actions = check_cascade_actions("cascade_actions", cascade_actions)
     opts = spread_options(
         options, SPREAD_DEFAULTS, model=model, rel_error=rel_error, confidence=confidence,
         top_k=top_k, max_seconds=max_seconds, n_jobs=n_jobs, executor=executor,
@@ -273,7 +274,7 @@ def influence(
     d = drop_zero(ds, weights)
     g = graphs_of(d, weights)
     out = observed_influence(d)
-    out = out.join(cascades(d, actions=cascade_actions).users, on="user", how="left")
+    out = out.join(cascades_of(d, actions=cascade_actions).users, on="user", how="left")
     out = out.join(baselines(g, graph), on="user", how="left")
     # lazy: the estimators load numba and scipy.stats; `import influence_graph` imports
     # this module (ig.influence is also a module name) and must stay fast

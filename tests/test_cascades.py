@@ -358,3 +358,24 @@ def test_synthetic_world_accuracy_without_parent_ids(world):
     assert 0.65 < parent < 0.8 and 0.2 < root < 0.35
     _, parent_s, root_s, _ = _truth_agreement(world, cascades(dropped, target="source"))
     assert parent_s > 0.99 and 0.65 < root_s < 0.85
+
+
+def test_measured_probabilities_without_events_is_a_clear_error_not_zeros():
+    """Trap: cascades of a data set that measured its probabilities and logged no events
+    (Congress) used to be a table of zeros; it names what to use instead."""
+    import influence_graph as ig
+    from influence_graph.io.dataset import make_dataset
+
+    probs = pl.DataFrame({"source": ["a", "b"], "target": ["b", "c"], "p": [0.5, 0.2]})
+    with pytest.raises(ig.InputValidationError, match="probabilities='given'") as err:
+        ig.cascades(make_dataset(probabilities=probs))
+    assert err.value.rule == "NO_EVENTS"
+
+
+def test_influence_checks_its_cascade_actions():
+    import influence_graph as ig
+
+    with pytest.raises(ig.InputValidationError) as err:
+        ig.influence(ig.datasets.synthetic(n_users=30, seed=1), cascade_actions=("reply",),
+                     spread=False)
+    assert err.value.column == "cascade_actions"

@@ -38,7 +38,7 @@ from __future__ import annotations
 import polars as pl
 
 from .._rng import SeedLike
-from .._validation import bad_param
+from .._validation import bad_param, require_events
 from ..exceptions import InputValidationError
 from ..graphs import GRAPHS, InteractionGraphs
 from ..io.dataset import Dataset
@@ -174,17 +174,11 @@ def spread_probabilities(
         probabilities and no events (Congress); naming ``probabilities='given'``.
     """
     ds = g.dataset
-    if method != "given" and ds.events.height == 0 and ds.probabilities is not None:
+    if method != "given":
         # nothing to learn from while the data set measured its probabilities (Congress):
         # every spread would silently be 1.0
-        raise InputValidationError.single(
-            "NO_EVENTS",
-            f"data set {ds.name!r} has no events to learn probabilities from, but it has "
-            "measured ones",
-            column="probabilities",
-            value=method,
-            hint="use probabilities='given'",
-        )
+        require_events(ds, needed_for="learn probabilities from", column="probabilities",
+                       value=method, hint="use probabilities='given'")
     pooling = resolve_pooling(ds, pooling)
     graph = resolve_spread_graph(ds, graph)
     if method != "learned":

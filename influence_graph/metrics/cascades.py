@@ -57,10 +57,11 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from .._validation import bad_param, check_choice, check_dataset
+from .._validation import bad_param, check_choice, check_dataset, require_events
 from ..io.dataset import Dataset
 
-__all__ = ["cascades", "CascadeResult", "CASCADE_USER_COLUMNS", "structural_virality", "tree_stats"]
+__all__ = ["cascades", "cascades_of", "check_cascade_actions", "CascadeResult", "CASCADE_USER_COLUMNS", "structural_virality",
+           "tree_stats"]
 
 #: Per-user cascade columns (after ``user``), in order.
 CASCADE_USER_COLUMNS: tuple[str, ...] = (
@@ -243,7 +244,8 @@ def cascades(
     ------
     InputValidationError
         When ``actions`` names anything but retweet and quote, or ``target`` is not
-        ``"author"`` or ``"source"``.
+        ``"author"`` or ``"source"``; ``NO_EVENTS`` for a data set with measured
+        probabilities and no events (Congress: nothing to reconstruct).
 
     Examples
     --------
@@ -272,11 +274,31 @@ def cascades(
     Bakshy, Hofman, Mason & Watts (2011), WSDM.
     """
     check_dataset("ds", ds)
-    actions = tuple(actions)
-    for a in actions:
-        if a not in _ADOPTIONS:
-            raise bad_param("actions", a, "contain only 'retweet' and 'quote'")
+    actions = check_cascade_actions("actions", actions)
     check_choice("target", target, ("author", "source"))
+    require_events(ds, needed_for="reconstruct cascades from",
+                   hint="its influence is in the probabilities: "
+                   "ig.influence(ds, probabilities='given') or ig.viral_centrality")
+    return cascades_of(ds, actions=actions, target=target)
+
+
+def check_cascade_actions(name: str, actions: Sequence[str]) -> tuple[str, ...]:
+    """The adopting actions as a tuple, each ``"retweet"`` or ``"quote"`` (``BAD_PARAM``)."""
+    out = tuple(actions)
+    for a in out:
+        if a not in _ADOPTIONS:
+            raise bad_param(name, a, "contain only 'retweet' and 'quote'")
+    return out
+
+
+def cascades_of(
+    ds: Dataset, *, actions: tuple[str, ...] = ("retweet", "quote"), target: str = "author"
+) -> CascadeResult:
+    """:func:`cascades` on trusted arguments (the pipeline's path: checked where they entered).
+
+    A data set without events gives every user zero cascades here; the public
+    :func:`cascades` refuses one that measured its probabilities instead (``NO_EVENTS``).
+    """
     ev = ds.events.select(
         "event_id",
         "user",

@@ -290,9 +290,9 @@ def cascade_reshares_by_topic(g: InteractionGraphs, events: pl.DataFrame) -> pl.
     retweet counts for the original), and what the 2010s scores credited to its
     author; ``events`` carry the resolved ``topic`` column.
     """
-    from ..metrics.cascades import cascades
+    from ..metrics.cascades import cascades_of
 
-    res = cascades(g.dataset)
+    res = cascades_of(g.dataset)
     items = (
         events.filter(pl.col("action").cast(pl.String).is_in(["post", "retweet", "quote"]))
         .drop_nulls("post_id")
