@@ -63,6 +63,7 @@ _LAZY: dict[str, str] = {
     "inject": ".attacks",
     "Injection": ".attacks",
     "ATTACKS": ".attacks",
+    "robustness_report": ".robustness",
 }
 
 # Functions named like a module of this package (influence_graph.activity is both, via
