@@ -64,6 +64,8 @@ _LAZY: dict[str, str] = {
     "Injection": ".attacks",
     "ATTACKS": ".attacks",
     "robustness_report": ".robustness",
+    "scores_over_time": ".temporal",
+    "score_changes": ".temporal",
 }
 
 # Functions named like a module of this package (influence_graph.activity is both, via

@@ -1,0 +1,114 @@
+"""Scores over time: windows, the 1–100 score, and whether a change is real."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import numpy as np
+import polars as pl
+import pytest
+
+import influence_graph as ig
+from influence_graph.io.dataset import make_dataset
+from influence_graph.temporal.changes import benjamini_hochberg
+from influence_graph.temporal.score import absolute_score, relative_score
+
+
+@pytest.fixture(scope="module")
+def copied():
+    """A week of the synthetic world, then the exact same week again, shifted by 7 days."""
+    ds = ig.datasets.synthetic(n_users=300, days=7, seed=3)
+    ev = ds.events
+    start = ev["timestamp"].min()
+    ev = ev.filter(pl.col("timestamp") >= start.replace(hour=0, minute=0, second=0,
+                                                        microsecond=0))
+    again = ev.with_columns(
+        pl.col("timestamp") + timedelta(days=7),
+        pl.col("event_id") + "_2",
+        pl.col("post_id") + "_2",
+        pl.col("parent_id") + "_2",
+    )
+    both = make_dataset(events=pl.concat([ev, again]), follows=ds.follows, users=ds.users,
+                        name="twice")
+    return both
+
+
+def test_exact_copy_is_exactly_no_change_with_crn(copied):
+    t = ig.scores_over_time(copied, window="7d", seed=5)
+    assert t["window_start"].n_unique() == 2
+    assert t.height == 2 * copied.n_users
+    ch = ig.score_changes(t)
+    assert ch.height == copied.n_users
+    assert (ch["delta"] == 0).all() and (ch["score_delta"] == 0).all()
+    assert (ch["relative_delta"] == 0).all()
+    assert (ch["verdict"] == "noise").all() and (ch["cause"] == "none").all()
+
+
+def test_without_crn_false_alarms_stay_near_alpha(copied):
+    t = ig.scores_over_time(copied, window="7d", seed=5, crn=False)
+    ch = ig.score_changes(t, alpha=0.05, fdr=False).filter(pl.col("se") > 0)
+    m = ch.height
+    share = float((ch["verdict"] == "real").mean())
+    assert m > 50 and (ch["delta"] != 0).any()     # independent seeds: noise moves them
+    band = 3 * np.sqrt(0.05 * 0.95 / m)
+    assert share <= 0.05 + band, (share, m)
+    fdr = ig.score_changes(t, alpha=0.05)
+    assert (fdr["verdict"] == "real").mean() <= share + 1e-12   # FDR flags fewer
+
+
+def test_scores_are_monotone_maps_with_intervals(copied):
+    t = ig.scores_over_time(copied, window="7d", seed=5).drop_nulls("spread")
+    ok = t.select(
+        (pl.col("score_low") <= pl.col("score")).all().alias("a"),
+        (pl.col("score") <= pl.col("score_high")).all().alias("b"),
+        pl.col("score").is_between(1, 100).all().alias("c"),
+        pl.col("relative_score").is_between(1, 100).all().alias("d"),
+    ).row(0)
+    assert all(ok)
+    assert absolute_score(pl.Series([1.0, 10_000.0])).to_list() == [1.0, 100.0]
+    pop = pl.Series([1.0, 2.0, 3.0])
+    assert relative_score(pl.Series([2.0]), pop).item() == pytest.approx(1 + 99 * 0.5)
+
+
+def test_sliding_windows_and_empty_window():
+    ds = ig.datasets.synthetic(n_users=100, days=6, seed=2)
+    t = ig.scores_over_time(ds, window="2d", step="1d", seed=1, metrics=["actions"])
+    starts = t["window_start"].unique().sort()
+    assert starts.len() >= 6
+    assert (starts.diff().drop_nulls() == timedelta(days=1)).all()
+    assert "actions" in t.columns and "retweets_received" not in t.columns
+    # a gap in the log: the windows inside it measure nothing, explicitly
+    ev = ds.events.filter(pl.col("timestamp").dt.day() != 3)
+    gap = make_dataset(events=ev, follows=ds.follows, users=ds.users)
+    g = ig.scores_over_time(gap, window="1d", seed=1)
+    empty = g.filter(pl.col("window_events") == 0)
+    assert empty.height == ds.n_users and empty["spread"].is_null().all()
+
+
+@pytest.mark.parametrize("kw, column", [
+    ({"window": "60d"}, "window"), ({"window": "0d"}, "window"), ({"window": "soon"}, "window"),
+    ({"window": "1d", "step": "0h"}, "step"), ({"window": "1d", "step": "2d"}, "step"),
+    ({"metrics": ["klout"]}, "metrics"), ({"metrics": []}, "metrics"),
+])
+def test_bad_input_is_a_clear_error(kw, column):
+    ds = ig.datasets.synthetic(n_users=60, days=7, seed=2)
+    with pytest.raises(ig.InputValidationError) as e:
+        ig.scores_over_time(ds, **kw)
+    assert e.value.column == column
+
+
+def test_no_events_is_a_clear_error():
+    probs = pl.DataFrame({"source": ["a"], "target": ["b"], "p": [0.5]})
+    with pytest.raises(ig.InputValidationError) as e:
+        ig.scores_over_time(make_dataset(probabilities=probs))
+    assert e.value.column == "ds"
+
+
+def test_benjamini_hochberg_matches_the_definition():
+    rng = np.random.default_rng(0)
+    p = rng.uniform(size=50)
+    q = benjamini_hochberg(p)
+    order = np.argsort(p)
+    for i in range(50):   # q_(i) = min_{j ≥ i} p_(j)·n/j
+        j = np.arange(i, 50)
+        assert q[order[i]] == pytest.approx(min(1.0, (p[order[j]] * 50 / (j + 1)).min()))
