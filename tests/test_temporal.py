@@ -112,3 +112,19 @@ def test_benjamini_hochberg_matches_the_definition():
     for i in range(50):   # q_(i) = min_{j ≥ i} p_(j)·n/j
         j = np.arange(i, 50)
         assert q[order[i]] == pytest.approx(min(1.0, (p[order[j]] * 50 / (j + 1)).min()))
+
+
+def test_paired_se_carries_the_crn_covariance():
+    """Run r of each window shares its seed, so the paired se of a change is smaller
+    than the unpaired sqrt(se_a² + se_b²) where the evidence mostly agrees."""
+    ds = ig.datasets.synthetic(n_users=300, days=4, seed=4)
+    over = ig.scores_over_time(ds, window="2d", seed=2, replicates=6)
+    assert over.drop_nulls("spread")["spread_replicates"].list.len().unique().to_list() == [6]
+    ch = ig.score_changes(over)
+    wide = over.sort("user", "window_start").group_by("user", maintain_order=True).agg(
+        unpaired=(pl.col("spread_se") ** 2).sum().sqrt())
+    j = ch.join(wide, on="user").filter(pl.col("unpaired") > 0)
+    assert j.height > 50
+    assert float((j["se"] / j["unpaired"]).median()) < 0.9
+    with pytest.raises(ig.InputValidationError):
+        ig.scores_over_time(ds, window="2d", replicates=1)

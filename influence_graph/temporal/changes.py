@@ -4,14 +4,18 @@ For user ``u`` and windows ``a`` → ``b`` of :func:`~.over_time.scores_over_tim
 
 * ``delta = σ_b − σ_a`` (expected spread; ``score_delta`` and ``relative_delta`` the
   same for the two 1–100 scores);
-* ``se = sqrt(se_a² + se_b²)``. With common random numbers the two estimates share
-  their RR sets where the evidence agrees, so their covariance is positive and this
-  ``se`` **overstates** the noise of the difference: the test is conservative, and
-  identical evidence gives ``delta = 0`` exactly (never flagged). The covariance
-  itself is not estimated (the sampler does not keep per-RR-set paired indicators);
-* ``z = delta / se``, two-sided ``p_value`` (normal), and ``q_value`` by
-  Benjamini–Hochberg over every tested (user, pair) when ``fdr=True``;
-  ``verdict = "real"`` when the controlling value is ≤ ``alpha``, else ``"noise"``.
+* with the windows' paired replicates (``spread_replicates``: run r of window ``a``
+  and run r of window ``b`` share their seed), ``d_r = σ_b,r − σ_a,r`` and
+  ``se = sd(d_r)/√R``: the **paired** standard error, which carries the covariance
+  that common random numbers create (where the evidence did not change, the runs'
+  draws agree and ``d_r`` is 0); ``t = delta/se`` with R − 1 degrees of freedom.
+  Without replicates (a table from elsewhere), ``se = sqrt(se_a² + se_b²)`` and a
+  normal ``z``, which ignores that covariance and is conservative. Identical
+  evidence gives ``delta = 0`` exactly either way (never flagged); ``se = 0`` with
+  ``delta ≠ 0`` (every run agrees on the change) gives ``p = 0``;
+* two-sided ``p_value``, and ``q_value`` by Benjamini–Hochberg over every tested
+  (user, pair) when ``fdr=True``; ``verdict = "real"`` when the controlling value is
+  ≤ ``alpha``, else ``"noise"``.
 
 ``cause`` names what moved the score, in the order it can be decided from the table:
 ``"none"`` (spread and both scores unchanged), ``"population"`` (the user's spread is
@@ -99,11 +103,15 @@ def score_changes(
         Missing columns, or ``alpha`` outside (0, 1) (``BAD_PARAM``).
     """
     from scipy.stats import norm
+    from scipy.stats import t as t_dist
 
     check_columns(over_time, ["user", "window_start", "spread", "spread_se", "score",
                               "relative_score"], what="over_time")
     check_number("alpha", alpha, low=0.0, high=1.0, low_open=True, high_open=True)
     t = over_time.sort("user", "window_start")
+    has_reps = "spread_replicates" in t.columns
+    if has_reps:
+        t = t.with_columns(reps_b=pl.col("spread_replicates").shift(-1).over("user"))
     pairs = t.with_columns(
         window_b=pl.col("window_start").shift(-1).over("user"),
         after=pl.col("spread").shift(-1).over("user"),
@@ -115,15 +123,28 @@ def score_changes(
     pairs = pairs.select(
         "user", window_a="window_start", window_b="window_b", before="spread", after="after",
         delta=pl.col("after") - pl.col("spread"),
-        se=(pl.col("spread_se") ** 2 + pl.col("se_b") ** 2).sqrt(),
+        se0=(pl.col("spread_se") ** 2 + pl.col("se_b") ** 2).sqrt(),
         score_delta=pl.col("score_b") - pl.col("score"),
         relative_delta=pl.col("rel_b") - pl.col("relative_score"),
+        reps_a=pl.col("spread_replicates") if has_reps else pl.lit(None, pl.List(pl.Float64)),
+        reps_b=pl.col("reps_b") if has_reps else pl.lit(None, pl.List(pl.Float64)),
     )
     d = pairs["delta"].to_numpy()
-    se = pairs["se"].to_numpy()
+    se = pairs["se0"].to_numpy().copy()
+    df = np.full(len(d), np.inf)  # normal unless paired
+    if has_reps and pairs.height:
+        a = pairs["reps_a"].to_list()
+        b = pairs["reps_b"].to_list()
+        for i, (ra, rb) in enumerate(zip(a, b, strict=True)):
+            if ra is not None and rb is not None and len(ra) == len(rb) and len(ra) > 1:
+                diff = np.asarray(rb) - np.asarray(ra)
+                se[i] = diff.std(ddof=1) / np.sqrt(len(diff))
+                df[i] = len(diff) - 1
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(d == 0.0, 0.0, np.where(se > 0, d / np.where(se > 0, se, 1.0), np.inf))
-    p = 2.0 * norm.sf(np.abs(z))
+    paired_df = np.where(np.isinf(df), 1.0, df)
+    p = np.where(np.isinf(df), 2.0 * norm.sf(np.abs(z)), 2.0 * t_dist.sf(np.abs(z), paired_df))
+    pairs = pairs.drop("se0", "reps_a", "reps_b").with_columns(se=pl.Series(se, dtype=pl.Float64))
     q = benjamini_hochberg(p) if fdr else None
     decide = q if q is not None else p
     cause = np.where(

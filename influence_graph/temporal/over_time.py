@@ -1,9 +1,10 @@
 """Scores over time: every metric of every user in every window, with common random numbers.
 
 Each window's log (events with ``start ≤ timestamp < end``; the follower graph and the
-user universe of the whole data set) goes through the same pipeline as the whole log,
-:func:`influence_graph.influence` (learned probabilities, expected spread by RIS) and
-:func:`influence_graph.activity`. Every window uses the **same seed**: RR sets have
+user universe of the whole data set) gets the counts of :func:`influence_graph.activity`
+and :func:`influence_graph.observed_influence`, and R expected-spread runs (RIS) on the
+probabilities :func:`influence_graph.influence` learns for it. Every window uses the
+**same seeds**: RR sets have
 the same roots and each draws from its own stream, so a window whose evidence equals
 another's gives bit-identical estimates (a change of exactly 0), and windows whose
 evidence differs in a few places share most of their RR sets — estimator noise does
@@ -26,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from .._rng import SeedLike, as_seed_sequence
@@ -45,24 +47,60 @@ SCORE_COLUMNS: tuple[str, ...] = (
 )
 
 
-def _window_seeds(seed: SeedLike, n: int, crn: bool) -> list[Any]:
+#: Paired replicates per window (``replicates``): each a RIS run with its own seed.
+DEFAULT_REPLICATES = 8
+
+
+def _replicate_seeds(seed: SeedLike, n_windows: int, replicates: int, crn: bool) -> list[list[Any]]:
+    """Per window, the seeds of its replicates: the same list for every window with CRN."""
     ss = as_seed_sequence(seed)
     if crn:
-        return [ss] * n
-    return list(ss.spawn(n))
+        same = list(ss.spawn(replicates))
+        return [same] * n_windows
+    return [list(child.spawn(replicates)) for child in ss.spawn(n_windows)]
+
+
+def _spread_replicates(w: Dataset, seeds: list[Any], opts: dict[str, Any]) -> pl.DataFrame:
+    """``user``, ``spread_replicates`` (List[Float64]): one RIS estimate per seed, on the
+    probabilities :func:`influence_graph.influence` learns for ``w``."""
+    from ..diffusion.choice import resolve_pooling, resolve_spread_graph, spread_probabilities
+    from ..diffusion.probability_graph import probability_graph_on
+    from ..diffusion.spread import expected_spread
+    from ..graphs import graphs_of, make_weights
+
+    g = graphs_of(w, make_weights(None, None))
+    table = spread_probabilities(g, "learned", graph=resolve_spread_graph(w, "auto"),
+                                 pooling=resolve_pooling(w, "auto"))
+    pg = probability_graph_on(g, table)
+    runs = [expected_spread(pg, seed=s, **opts).table.select("user", "spread") for s in seeds]
+    values = np.column_stack([r["spread"].to_numpy() for r in runs])
+    return pl.DataFrame({"user": runs[0]["user"],
+                         "spread_replicates": [list(v) for v in values]},
+                        schema={"user": pl.String, "spread_replicates": pl.List(pl.Float64)})
 
 
 def _one_window(
-    w: Dataset, metrics: Sequence[str], seed: Any, opts: dict[str, Any]
+    w: Dataset, metrics: Sequence[str], seeds: list[Any], opts: dict[str, Any],
+    confidence: float,
 ) -> pl.DataFrame:
-    from ..influence import influence
-    from ..metrics.activity import activity
+    from scipy.stats import t as t_dist
 
-    inf = influence(w, seed=seed, viral=False, **opts)
-    tab = inf.select("user", "retweets_received", "unique_engagers", "spread",
-                     spread_se="se", spread_low="ci_low", spread_high="ci_high")
+    from ..metrics.activity import activity
+    from ..metrics.observed import observed_influence
+
+    rep = _spread_replicates(w, seeds, opts)
+    r = len(seeds)
+    v = np.vstack(rep["spread_replicates"].to_list())
+    mean = v.mean(axis=1)
+    se = v.std(axis=1, ddof=1) / np.sqrt(r) if r > 1 else np.zeros(len(mean))
+    half = t_dist.ppf(0.5 + confidence / 2.0, max(r - 1, 1)) * se
+    tab = rep.with_columns(
+        spread=pl.Series(mean), spread_se=pl.Series(se),
+        spread_low=pl.Series(np.maximum(mean - half, 1.0)), spread_high=pl.Series(mean + half),
+    )
+    obs = observed_influence(w).select("user", "retweets_received", "unique_engagers")
     act = activity(w).select("user", "actions", "posts")
-    tab = tab.join(act, on="user", how="left")
+    tab = tab.join(obs, on="user", how="left").join(act, on="user", how="left")
     return tab.with_columns(
         score=absolute_score(tab["spread"]),
         score_low=absolute_score(tab["spread_low"]),
@@ -70,7 +108,8 @@ def _one_window(
         relative_score=relative_score(tab["spread"], tab["spread"]),
         relative_low=relative_score(tab["spread_low"], tab["spread"]),
         relative_high=relative_score(tab["spread_high"], tab["spread"]),
-    ).select("user", *[m for m in metrics if m != "spread"], *SCORE_COLUMNS)
+    ).select("user", *[m for m in metrics if m != "spread"], *SCORE_COLUMNS,
+             "spread_replicates")
 
 
 def scores_over_time(
@@ -81,6 +120,8 @@ def scores_over_time(
     metrics: Sequence[str] = METRICS,
     seed: SeedLike = None,
     crn: bool = True,
+    replicates: int = DEFAULT_REPLICATES,
+    confidence: float = 0.95,
     rel_error: float = 0.1,
     top_k: int | None = 100,
     n_jobs: int | None = None,
@@ -102,9 +143,19 @@ def scores_over_time(
         own seeds with ``crn=False``.
     crn : bool
         Common random numbers across windows (default True).
+    replicates : int
+        R ≥ 2 independent RIS runs per window (seeds spawned from ``seed``; the same R
+        seeds in every window with ``crn``), each at ``rel_error·√R``, so the R runs
+        together cost about one run at ``rel_error``. The window's spread is their
+        mean, ``spread_se`` their standard deviation / √R, the interval a t interval
+        (R − 1 degrees of freedom), and ``spread_replicates`` keeps the R values, so
+        that :func:`~.changes.score_changes` can pair run r of one window with run r
+        of the next (the paired difference carries the CRN covariance).
+    confidence : float
+        Level of the intervals.
     rel_error, top_k, n_jobs
-        Precision target and threads of each window's expected spread
-        (:func:`influence_graph.influence`).
+        Precision target (of the R runs together) and threads of each window's
+        expected spread, on the probabilities :func:`influence_graph.influence` learns.
 
     Returns
     -------
@@ -116,7 +167,8 @@ def scores_over_time(
         ``spread_high`` (the window's expected spread and interval), ``score``,
         ``score_low``, ``score_high`` (absolute 1–100) and ``relative_score``,
         ``relative_low``, ``relative_high`` (renormalised in the window;
-        :mod:`influence_graph.temporal.score`). A window without events has null
+        :mod:`influence_graph.temporal.score`), ``spread_replicates`` (List[Float64],
+        the R runs). A window without events has null
         metrics and scores (``window_events`` = 0): nothing was measured.
 
     Raises
@@ -132,6 +184,8 @@ def scores_over_time(
     for m in metrics:
         if m not in METRICS:
             raise bad_param("metrics", m, "name only " + ", ".join(repr(x) for x in METRICS))
+    check_int("replicates", replicates, low=2)
+    check_number("confidence", confidence, low=0.0, high=1.0, low_open=True, high_open=True)
     check_number("rel_error", rel_error, low=0.0, low_open=True)
     check_int("top_k", top_k, low=1, allow_none=True)
     check_int("n_jobs", n_jobs, low=1, allow_none=True)
@@ -140,8 +194,9 @@ def scores_over_time(
         raise bad_param("ds", ds.name, "have events to cut into windows")
     ts = ev["timestamp"]
     bounds = window_bounds(ts.min(), ts.max(), window=window, step=step)
-    seeds = _window_seeds(seed, len(bounds), crn)
-    opts = {"rel_error": rel_error, "top_k": top_k, "n_jobs": n_jobs}
+    seeds = _replicate_seeds(seed, len(bounds), replicates, crn)
+    opts = {"rel_error": rel_error * replicates ** 0.5, "top_k": top_k, "n_jobs": n_jobs,
+            "confidence": confidence}
     metrics = list(dict.fromkeys(metrics))
     parts = []
     for (start, end), s in zip(bounds, seeds, strict=True):
@@ -149,17 +204,18 @@ def scores_over_time(
         if w_ev.height == 0:
             tab = ds.users.select("user").with_columns(
                 *[pl.lit(None, pl.Float64).alias(c) for c in
-                  [m for m in metrics if m != "spread"] + list(SCORE_COLUMNS)])
+                  [m for m in metrics if m != "spread"] + list(SCORE_COLUMNS)],
+                spread_replicates=pl.lit(None, pl.List(pl.Float64)))
         else:
             w = make_dataset(events=w_ev, follows=ds.follows, users=ds.users,
                              name=f"{ds.name}[{start:%Y-%m-%d %H:%M}, {end:%Y-%m-%d %H:%M})")
-            tab = _one_window(w, metrics, s, opts)
+            tab = _one_window(w, metrics, s, opts, confidence)
         parts.append(tab.with_columns(
             window_start=pl.lit(start, pl.Datetime("us", "UTC")),
             window_end=pl.lit(end, pl.Datetime("us", "UTC")),
             window_events=pl.lit(w_ev.height, pl.Int64),
         ))
     cols = ["user", "window_start", "window_end", "window_events",
-            *[m for m in metrics if m != "spread"], *SCORE_COLUMNS]
+            *[m for m in metrics if m != "spread"], *SCORE_COLUMNS, "spread_replicates"]
     out = pl.concat([p.select(cols) for p in parts], how="vertical_relaxed")
     return out.sort("window_start", "user")
