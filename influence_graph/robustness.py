@@ -49,7 +49,6 @@ import sys
 import time
 import zlib
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -308,26 +307,13 @@ def _probability_table(g: Any, method: str, plan: _Plan) -> pl.DataFrame:
 def _replicates(table: pl.DataFrame, users: pl.Series, rr_sets: int, plan: _Plan) -> _Runs:
     """R runs of exactly ``rr_sets`` RR sets each, replicate r on seed ``plan.seeds[r]``."""
     from .diffusion.probability_graph import to_probability_graph
-    from .diffusion.spread import expected_spread
+    from .diffusion.replicates import replicate_spreads
 
     g = to_probability_graph(table, users)
-
-    def one(seed: np.random.SeedSequence) -> pl.DataFrame:
-        # a relative error nobody reaches: every run stops at exactly max_samples
-        return expected_spread(
-            g, seed=seed, rel_error=1e-12, top_k=None, max_samples=rr_sets, n_jobs=1
-        ).table
-
-    if plan.n_jobs > 1:
-        with ThreadPoolExecutor(min(plan.n_jobs, len(plan.seeds))) as pool:
-            tables = list(pool.map(one, plan.seeds))
-    else:
-        tables = [one(s) for s in plan.seeds]
-    return _Runs(
-        users=tables[0]["user"].to_list(),
-        spread=np.vstack([t["spread"].to_numpy() for t in tables]),
-        se=np.vstack([t["se"].to_numpy() for t in tables]),
-    )
+    # a relative error nobody reaches: every run stops at exactly max_samples
+    spread, se = replicate_spreads(g, plan.seeds, threads=plan.n_jobs, rel_error=1e-12,
+                                   top_k=None, max_samples=rr_sets, n_jobs=1)
+    return _Runs(users=g.users.to_list(), spread=spread, se=se)
 
 
 def _baseline(table: pl.DataFrame, users: pl.Series, seed: np.random.SeedSequence,
@@ -618,9 +604,6 @@ def robustness_report(
                          need_target=chosen is None)
     target_list = chosen if chosen is not None else (picked,)  # type: ignore[assignment]
 
-    from scipy.stats import t as student_t  # lazy, as in the estimators
-
-    tq = float(student_t.ppf(0.5 + confidence / 2.0, replicates - 1))
     honest_users = ds.user_ids
     base_point = _point_metrics(ds, metrics)
     honest_graphs = build_graphs(ds)
@@ -644,7 +627,8 @@ def robustness_report(
                                     "size": size, "target": target, "reason": str(exc)})
                     continue
                 rows.extend(_rows(ds, inj.dataset, inj.fake_users, attack, size, target,
-                                  metrics, base_point, honest_tables, base_runs, plan, tq))
+                                  metrics, base_point, honest_tables, base_runs, plan,
+                                  confidence))
         if progress:
             print(f"[robustness] {ATTACK_IDS[attack]} {attack}: {len(rows) - n_rows} rows, "
                   f"{len(skipped) - n_skipped} skipped ({time.perf_counter() - t0:.1f}s)",
@@ -666,9 +650,11 @@ def _rows(
     honest_tables: dict[str, pl.DataFrame],
     base_runs: dict[str, _Runs],
     plan: _Plan,
-    tq: float,
+    confidence: float,
 ) -> list[dict[str, Any]]:
     """The report rows of one attacked data set."""
+    from .diffusion.replicates import paired_gain
+
     honest = base_point.select("user")  # sorted users of ds
     after_point = honest.join(_point_metrics(attacked, metrics), on="user", how="left")
     ti = int(honest["user"].to_list().index(target))
@@ -692,13 +678,12 @@ def _rows(
             b_all = before_runs.pooled()[idx]
             a_all = after_runs.pooled()[idx]
             j = idx[ti]
-            d = after_runs.spread[:, j] - before_runs.spread[:, j]
-            g_se = float(d.std(ddof=1) / math.sqrt(d.size))
+            _, g_se, lo, hi = (float(x) for x in paired_gain(
+                before_runs.spread[:, j], after_runs.spread[:, j], confidence=confidence))
             se_b = float(before_runs.pooled_se()[j])
             se_a = float(after_runs.pooled_se()[j])
             before, after = float(b_all[ti]), float(a_all[ti])
-            gain = after - before  # = mean(d) up to rounding
-            lo, hi = gain - tq * g_se, gain + tq * g_se
+            gain = after - before  # = the paired mean difference up to rounding
         else:
             b_all = base_point[metric].to_numpy().astype(float)
             a_all = after_point[metric].to_numpy().astype(float)

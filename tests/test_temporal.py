@@ -88,7 +88,7 @@ def test_sliding_windows_and_empty_window():
 @pytest.mark.parametrize("kw, column", [
     ({"window": "60d"}, "window"), ({"window": "0d"}, "window"), ({"window": "soon"}, "window"),
     ({"window": "1d", "step": "0h"}, "step"), ({"window": "1d", "step": "2d"}, "step"),
-    ({"metrics": ["klout"]}, "metrics"), ({"metrics": []}, "metrics"),
+    ({"metrics": ["klout"]}, "metrics"), ({"metrics": []}, "metrics"), ({"crn": "yes"}, "crn"),
 ])
 def test_bad_input_is_a_clear_error(kw, column):
     ds = ig.datasets.synthetic(n_users=60, days=7, seed=2)

@@ -319,3 +319,13 @@ def test_campaign_bad_input(small):
     with pytest.raises(ig.InputValidationError) as e:
         ig.match_topic(prof, "music", as_set=True)
     assert e.value.column == "data"
+
+
+def test_campaign_checks_epsilon_before_any_work(small, monkeypatch):
+    ds, _ = small
+    import influence_graph.topics.campaign as camp
+
+    monkeypatch.setattr(camp, "topic_data", lambda *a, **k: pytest.fail("profiled first"))
+    with pytest.raises(ig.InputValidationError) as e:
+        ig.select_campaign(ds, "music", k=3, epsilon=0.9)
+    assert e.value.column == "epsilon"

@@ -42,7 +42,7 @@ from .models import MODELS, check_model
 from .probability_graph import ProbabilityGraph, to_probability_graph
 from .ris import BLOCK_SIZE, rr_shared
 
-__all__ = ["select_seeds", "SeedSelection", "SCHEMA", "MIN_EVAL_RR_SETS",
+__all__ = ["select_seeds", "SeedSelection", "check_epsilon", "SCHEMA", "MIN_EVAL_RR_SETS",
            "DEFAULT_MAX_RR_SETS", "imm_constants"]
 
 #: Columns of :attr:`SeedSelection.table`.
@@ -417,12 +417,17 @@ def _allowed(g: ProbabilityGraph, candidates: Any) -> np.ndarray:
     return mask
 
 
+def check_epsilon(epsilon: Any) -> float:
+    """IMM's ε, in (0, 1 − 1/e) so that the guarantee 1 − 1/e − ε stays positive."""
+    return float(check_number("epsilon", epsilon, low=0.0, high=1.0 - 1.0 / math.e,
+                              low_open=True, high_open=True))  # type: ignore[arg-type]
+
+
 def _check_params(k: Any, model: Any, epsilon: Any, confidence: Any, max_rr_sets: Any,
                   ell: Any) -> None:
     check_int("k", k, low=1)
     check_choice("model", model, MODELS)
-    check_number("epsilon", epsilon, low=0.0, high=1.0 - 1.0 / math.e, low_open=True,
-                 high_open=True)
+    check_epsilon(epsilon)
     check_number("confidence", confidence, low=0.0, high=1.0, low_open=True, high_open=True)
     check_int("max_rr_sets", max_rr_sets, low=1, allow_none=True)
     check_number("ell", ell, low=0.0, low_open=True)

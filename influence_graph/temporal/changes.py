@@ -105,6 +105,8 @@ def score_changes(
     from scipy.stats import norm
     from scipy.stats import t as t_dist
 
+    from ..diffusion.replicates import paired_gain
+
     check_columns(over_time, ["user", "window_start", "spread", "spread_se", "score",
                               "relative_score"], what="over_time")
     check_number("alpha", alpha, low=0.0, high=1.0, low_open=True, high_open=True)
@@ -133,13 +135,18 @@ def score_changes(
     se = pairs["se0"].to_numpy().copy()
     df = np.full(len(d), np.inf)  # normal unless paired
     if has_reps and pairs.height:
-        a = pairs["reps_a"].to_list()
-        b = pairs["reps_b"].to_list()
-        for i, (ra, rb) in enumerate(zip(a, b, strict=True)):
-            if ra is not None and rb is not None and len(ra) == len(rb) and len(ra) > 1:
-                diff = np.asarray(rb) - np.asarray(ra)
-                se[i] = diff.std(ddof=1) / np.sqrt(len(diff))
-                df[i] = len(diff) - 1
+        paired = pairs.select(
+            ok=pl.col("reps_a").is_not_null() & pl.col("reps_b").is_not_null()
+            & (pl.col("reps_a").list.len() == pl.col("reps_b").list.len())
+            & (pl.col("reps_a").list.len() > 1))["ok"].to_numpy()
+        if paired.any():
+            sub = pairs.filter(pl.Series(paired))
+            r = int(sub["reps_a"].list.len().max())
+            if (sub["reps_a"].list.len() == r).all():
+                a = sub["reps_a"].list.to_array(r).to_numpy().T  # (R, pairs)
+                b = sub["reps_b"].list.to_array(r).to_numpy().T
+                se[paired] = paired_gain(a, b, confidence=0.95)[1]
+                df[paired] = r - 1
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(d == 0.0, 0.0, np.where(se > 0, d / np.where(se > 0, se, 1.0), np.inf))
     paired_df = np.where(np.isinf(df), 1.0, df)

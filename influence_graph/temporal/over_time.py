@@ -65,38 +65,34 @@ def _spread_replicates(w: Dataset, seeds: list[Any], opts: dict[str, Any]) -> pl
     probabilities :func:`influence_graph.influence` learns for ``w``."""
     from ..diffusion.choice import resolve_pooling, resolve_spread_graph, spread_probabilities
     from ..diffusion.probability_graph import probability_graph_on
-    from ..diffusion.spread import expected_spread
+    from ..diffusion.replicates import replicate_spreads
     from ..graphs import graphs_of, make_weights
 
     g = graphs_of(w, make_weights(None, None))
     table = spread_probabilities(g, "learned", graph=resolve_spread_graph(w, "auto"),
                                  pooling=resolve_pooling(w, "auto"))
     pg = probability_graph_on(g, table)
-    runs = [expected_spread(pg, seed=s, **opts).table.select("user", "spread") for s in seeds]
-    values = np.column_stack([r["spread"].to_numpy() for r in runs])
-    return pl.DataFrame({"user": runs[0]["user"],
-                         "spread_replicates": [list(v) for v in values]},
-                        schema={"user": pl.String, "spread_replicates": pl.List(pl.Float64)})
+    spread, _ = replicate_spreads(pg, seeds, **opts)
+    return pl.DataFrame({"user": pg.users, "spread_replicates": spread.T},
+                        schema={"user": pl.String,
+                                "spread_replicates": pl.Array(pl.Float64, len(seeds))}
+                        ).with_columns(pl.col("spread_replicates").cast(pl.List(pl.Float64)))
 
 
 def _one_window(
     w: Dataset, metrics: Sequence[str], seeds: list[Any], opts: dict[str, Any],
     confidence: float,
 ) -> pl.DataFrame:
-    from scipy.stats import t as t_dist
-
+    from ..diffusion.replicates import replicate_mean
     from ..metrics.activity import activity
     from ..metrics.observed import observed_influence
 
     rep = _spread_replicates(w, seeds, opts)
-    r = len(seeds)
-    v = np.vstack(rep["spread_replicates"].to_list())
-    mean = v.mean(axis=1)
-    se = v.std(axis=1, ddof=1) / np.sqrt(r) if r > 1 else np.zeros(len(mean))
-    half = t_dist.ppf(0.5 + confidence / 2.0, max(r - 1, 1)) * se
+    runs = rep["spread_replicates"].list.to_array(len(seeds)).to_numpy().T  # (R, users)
+    mean, se, low, high = replicate_mean(runs, confidence=confidence)
     tab = rep.with_columns(
         spread=pl.Series(mean), spread_se=pl.Series(se),
-        spread_low=pl.Series(np.maximum(mean - half, 1.0)), spread_high=pl.Series(mean + half),
+        spread_low=pl.Series(np.maximum(low, 1.0)), spread_high=pl.Series(high),
     )
     obs = observed_influence(w).select("user", "retweets_received", "unique_engagers")
     act = activity(w).select("user", "actions", "posts")
@@ -184,6 +180,8 @@ def scores_over_time(
     for m in metrics:
         if m not in METRICS:
             raise bad_param("metrics", m, "name only " + ", ".join(repr(x) for x in METRICS))
+    if not isinstance(crn, bool):
+        raise bad_param("crn", crn, "be True or False")
     check_int("replicates", replicates, low=2)
     check_number("confidence", confidence, low=0.0, high=1.0, low_open=True, high_open=True)
     check_number("rel_error", rel_error, low=0.0, low_open=True)

@@ -151,10 +151,11 @@ def select_campaign(
         pass the passion test, or a bad parameter (``BAD_PARAM``).
     """
     from ..diffusion.probability_graph import probability_graph_on
-    from ..diffusion.seeds import select_seeds
+    from ..diffusion.seeds import check_epsilon, select_seeds
 
     check_dataset("ds", ds)
     check_int("k", k, low=1)
+    check_epsilon(epsilon)  # before the profile, which is the slow part
     check_number("confidence", confidence, low=0.0, high=1.0, low_open=True, high_open=True)
     check_int("n_jobs", n_jobs, low=1, allow_none=True)
     td = topic_data(ds, check_mapping(topics))
