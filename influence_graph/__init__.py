@@ -64,6 +64,7 @@ _LAZY: dict[str, str] = {
     "Injection": ".attacks",
     "ATTACKS": ".attacks",
     "robustness_report": ".robustness",
+    "inflation_exponents": ".robustness",
     "scores_over_time": ".temporal",
     "score_changes": ".temporal",
 }

@@ -27,7 +27,7 @@ from typing import Any
 import polars as pl
 
 from ._rng import SeedLike
-from ._validation import check_choice, check_dataset, check_number
+from ._validation import bad_param, check_choice, check_dataset, check_number
 from .diffusion.choice import (
     POOLINGS,
     SPREAD_GRAPHS,
@@ -37,6 +37,7 @@ from .diffusion.choice import (
 )
 from .diffusion.options import SpreadOptions, spread_options
 from .graphs import GRAPHS, drop_zero, graphs_of, make_weights
+from .graphs.credible import credible_dataset
 from .io.dataset import Dataset
 from .metrics.cascades import CASCADE_USER_COLUMNS, cascades_of, check_cascade_actions
 from .metrics.observed import OBSERVED_COLUMNS, observed_influence
@@ -46,6 +47,7 @@ __all__ = [
     "influence",
     "STRUCTURAL_COLUMNS",
     "SPREAD_COLUMNS",
+    "DEFENDED_COLUMNS",
     "SPREAD_DEFAULTS",
     "VIRAL_AUTO_MAX_USERS",
 ]
@@ -66,6 +68,13 @@ SPREAD_COLUMNS: tuple[str, ...] = (
     "ci_high",
     "spread_rank",
     "spread_n_samples",
+)
+DEFENDED_COLUMNS: tuple[str, ...] = (
+    "defended_spread",
+    "defended_se",
+    "defended_low",
+    "defended_high",
+    "defended_rank",
 )
 #: With ``viral=None``, viral centrality is computed for data sets up to this many
 #: users (or whenever the probabilities were measured, ``probabilities="given"``) ...
@@ -91,6 +100,7 @@ def influence(
     prior: tuple[float, float] | str | None = None,
     pooling: str = "auto",
     spread: bool = True,
+    defended: bool = False,
     model: str = "ic",
     rel_error: float = 0.05,
     confidence: float = 0.95,
@@ -154,6 +164,16 @@ def influence(
         :func:`influence_graph.channel_ablation`.
     spread : bool
         Compute expected spread (the slow part); False leaves those columns null.
+    defended : bool
+        Also compute the **defended score** (``defended_*`` columns; null otherwise):
+        the same expected spread, same probability method and seed, on the data set's
+        *credible* links only — a follow or engagement counts when the account behind
+        it has an audience the source does not already have
+        (:mod:`influence_graph.graphs.credible`). Bought followers, retweet bots and
+        sybil rings whose audience is the target's own add nothing to it; compromised
+        or collusive real accounts still do (docs: manipulation). Costs one more
+        spread estimate. Not available with ``probabilities="given"`` (measured
+        probabilities come without the links behind them).
     model, rel_error, confidence, top_k, max_seconds, n_jobs, executor
         Passed to :func:`influence_graph.expected_spread` (IC/LT, precision target,
         time budget, threads, a Dask client); or give them all at once as
@@ -228,6 +248,10 @@ def influence(
           ``spread_rank`` (UInt32, 1 = largest spread, ties share the lowest rank),
           ``spread_n_samples`` (Int64, RR sets or cascades behind the estimate); null
           when ``spread=False``.
+        - ``defended_spread`` (Float64, expected users reached over credible links,
+          ≥ 1), ``defended_se``, ``defended_low``, ``defended_high`` (Float64, its
+          standard error and interval), ``defended_rank`` (UInt32); null unless
+          ``defended=True``.
 
     Raises
     ------
@@ -265,6 +289,15 @@ def influence(
     check_choice("pooling", pooling, POOLINGS)
     check_choice("spread_graph", spread_graph, SPREAD_GRAPHS)
     check_number("vc_tol", vc_tol, low=0.0, high=1.0, low_open=True, high_open=True)
+    if not isinstance(defended, bool):
+        raise TypeError(f"The 'defended' parameter must be a bool; got {defended!r}")
+    if defended and probabilities == "given":
+        raise bad_param(
+            "defended", defended,
+            "be False with probabilities='given': the defended score re-learns "
+            "probabilities on the credible links, and measured probabilities come "
+            "without them",
+        )
     cascade_actions = check_cascade_actions("cascade_actions", cascade_actions)
     opts = spread_options(
         options, SPREAD_DEFAULTS, model=model, rel_error=rel_error, confidence=confidence,
@@ -283,15 +316,14 @@ def influence(
     from .diffusion.viral import spectral_radius, viral_centrality
 
     probs = None
+    prob_kwargs = dict(
+        graph=resolve_spread_graph(d, spread_graph, fallback=graph),
+        seed=seed,
+        prior=prior,
+        pooling=resolve_pooling(d, pooling),
+    )
     if viral is not False or spread:
-        table = spread_probabilities(
-            g,
-            probabilities,
-            graph=resolve_spread_graph(d, spread_graph, fallback=graph),
-            seed=seed,
-            prior=prior,
-            pooling=resolve_pooling(d, pooling),
-        )
+        table = spread_probabilities(g, probabilities, **prob_kwargs)
         has_edges = table.height > 0
         # validated and indexed once, shared by the spectral radius, viral centrality
         # and the spread estimator
@@ -331,6 +363,31 @@ def influence(
             spread_rank=pl.lit(None, pl.UInt32),
             spread_n_samples=pl.lit(None, pl.Int64),
         )
+    if defended:
+        # the same method, graph, pooling and seed on the credible links: the two
+        # estimates share their RR-set streams (common random numbers)
+        g_def = graphs_of(credible_dataset(d), weights)
+        probs_def = probability_graph_on(
+            g_def, spread_probabilities(g_def, probabilities, **prob_kwargs)
+        )
+        dres = expected_spread(probs_def, seed=seed, **opts.estimator_kwargs())
+        out = out.join(
+            dres.table.select(
+                "user",
+                defended_spread="spread",
+                defended_se="se",
+                defended_low="ci_low",
+                defended_high="ci_high",
+                defended_rank="rank",
+            ),
+            on="user",
+            how="left",
+        )
+    else:
+        out = out.with_columns(
+            *[pl.lit(None, pl.Float64).alias(c) for c in DEFENDED_COLUMNS[:-1]],
+            defended_rank=pl.lit(None, pl.UInt32),
+        )
     cols = [
         "user",
         *OBSERVED_COLUMNS,
@@ -339,5 +396,6 @@ def influence(
         "viral_centrality",
         "vc_converged",
         *SPREAD_COLUMNS,
+        *DEFENDED_COLUMNS,
     ]
     return out.select(cols).sort("user")

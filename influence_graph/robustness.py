@@ -29,6 +29,9 @@ metric                 what (per user; larger = more influential/active)
                        probabilities, the default of :func:`influence_graph.influence`
 ``spread_wc``          expected spread with weighted-cascade probabilities
 ``spread_constant``    expected spread with constant probability p = 0.1
+``spread_defended``    the defended score: learned expected spread on the credible links
+                       only (the influence table's ``defended_spread``,
+                       :mod:`influence_graph.graphs.credible`)
 ``viral_centrality``   viral centrality on learned probabilities (influence table; slow)
 =====================  ==================================================================
 
@@ -60,16 +63,19 @@ from ._validation import bad_param, check_dataset, check_int, check_number
 from .attacks import ATTACK_IDS, ATTACKS, inject
 from .exceptions import InputValidationError
 from .graphs import build_graphs
+from .graphs.credible import credible_dataset
 from .io.dataset import Dataset
 from .metrics.activity import activity
 from .parallel import resolve_n_jobs
 
 __all__ = [
     "robustness_report",
+    "inflation_exponents",
     "default_target",
     "METRICS",
     "DEFAULT_METRICS",
     "SPREAD_METRICS",
+    "DEFENDED_METRICS",
     "REPORT_COLUMNS",
     "SKIPPED_COLUMNS",
     "CONSTANT_P",
@@ -80,7 +86,10 @@ SPREAD_METRICS: dict[str, str] = {
     "spread_learned": "learned",
     "spread_wc": "weighted_cascade",
     "spread_constant": "constant",
+    "spread_defended": "learned",
 }
+#: Spread metrics computed on the credible links only (the defended score).
+DEFENDED_METRICS: frozenset[str] = frozenset({"spread_defended"})
 #: The edge probability of ``spread_constant`` (the default of ``"constant"``).
 CONSTANT_P = 0.1
 _ACTIVITY_METRICS = ("actions", "posts", "followers")
@@ -113,6 +122,7 @@ DEFAULT_METRICS: tuple[str, ...] = (
     "spread_learned",
     "spread_wc",
     "spread_constant",
+    "spread_defended",
 )
 _NULL_IS_ZERO = ("mean_cascade_size", "max_cascade_size")
 #: Columns of the report, in order.
@@ -269,7 +279,7 @@ class _Plan:
 
     graph: str
     pooling: str
-    replicate_rr_sets: dict[str, int]  # method -> RR sets per replicate
+    replicate_rr_sets: dict[str, int]  # spread metric -> RR sets per replicate
     seeds: tuple[np.random.SeedSequence, ...]
     prob_seed: np.random.SeedSequence
     n_jobs: int
@@ -294,13 +304,27 @@ class _Runs:
         return self.users.index(user)
 
 
-def _probability_table(g: Any, method: str, plan: _Plan) -> pl.DataFrame:
-    """The (source, target, p) table of graphs ``g`` as :func:`influence_graph.influence`
-    builds it, on the graph and pooling resolved on the honest data set."""
+class _LazyGraphs(dict):  # type: ignore[type-arg]
+    """``{False: graphs of ds, True: graphs of its credible links}``, built on first use."""
+
+    def __init__(self, ds: Dataset) -> None:
+        super().__init__()
+        self.ds = ds
+
+    def __missing__(self, defended: bool) -> Any:
+        self[defended] = build_graphs(credible_dataset(self.ds) if defended else self.ds)
+        return self[defended]
+
+
+def _probability_table(graphs: dict[bool, Any], metric: str, plan: _Plan) -> pl.DataFrame:
+    """The (source, target, p) table of a spread metric as :func:`influence_graph.influence`
+    builds it, on the graph and pooling resolved on the honest data set. ``graphs`` maps
+    "defended" to the graphs of all links (False) or of the credible ones (True)."""
     from .diffusion.choice import spread_probabilities
 
     return spread_probabilities(
-        g, method, graph=plan.graph, pooling=plan.pooling, seed=plan.prob_seed
+        graphs[metric in DEFENDED_METRICS], SPREAD_METRICS[metric], graph=plan.graph,
+        pooling=plan.pooling, seed=plan.prob_seed,
     )
 
 
@@ -389,14 +413,14 @@ def default_target(ds: Dataset, *, seed: SeedLike = None, rel_error: float = 0.1
 def _plan(
     ds: Dataset,
     ss: np.random.SeedSequence,
-    methods: Sequence[str],
+    spread_metrics: Sequence[str],
     rel_error: float,
     n_jobs: int,
     *,
     replicates: int,
     need_target: bool,
 ) -> tuple[_Plan, str | None]:
-    """Resolve graph and pooling on the honest data, θ per method, the default target."""
+    """Resolve graph and pooling on the honest data, θ per spread metric, the target."""
     from .diffusion.choice import resolve_pooling, resolve_spread_graph
 
     graph = resolve_spread_graph(ds, "auto", fallback="engagement")
@@ -406,15 +430,15 @@ def _plan(
     users = ds.user_ids
     rr: dict[str, int] = {}
     target = None
-    wanted = list(methods)
-    if need_target and "learned" not in wanted:
-        wanted.append("learned")
-    g = build_graphs(ds)
-    for method in wanted:
-        table = _probability_table(g, method, proto)
+    wanted = list(spread_metrics)
+    if need_target and "spread_learned" not in wanted:
+        wanted.append("spread_learned")
+    graphs = _LazyGraphs(ds)
+    for metric in wanted:
+        table = _probability_table(graphs, metric, proto)
         res = _baseline(table, users, _child(ss, _KEY_BASELINE), rel_error, n_jobs)
-        rr[method] = max(1, -(-int(res.n_samples) // replicates))
-        if method == "learned" and need_target:
+        rr[metric] = max(1, -(-int(res.n_samples) // replicates))
+        if metric == "spread_learned" and need_target:
             target = _pick_target(ds, res.table)
     return _Plan(graph, pooling, rr, seeds, proto.prob_seed, n_jobs), target
 
@@ -483,7 +507,7 @@ def robustness_report(
     rel_error : float
         Precision that sets the RR sets of the spread metrics: the honest data set's
         run to ``rel_error`` for its top 100 users (the stopping rule of
-        :func:`influence_graph.expected_spread`) gives θ per probability method; every
+        :func:`influence_graph.expected_spread`) gives θ per spread metric; every
         before/after estimate then uses θ RR sets in all, ``replicates`` runs of ⌈θ/R⌉.
     replicates : int
         R ≥ 2, paired replicates behind ``gain_se`` (Notes).
@@ -599,18 +623,17 @@ def robustness_report(
         raise TypeError(f"The 'progress' parameter must be a bool; got {progress!r}")
 
     spread_metrics = [m for m in metrics if m in SPREAD_METRICS]
-    methods = [SPREAD_METRICS[m] for m in spread_metrics]
-    plan, picked = _plan(ds, ss, methods, rel_error, jobs, replicates=replicates,
+    plan, picked = _plan(ds, ss, spread_metrics, rel_error, jobs, replicates=replicates,
                          need_target=chosen is None)
     target_list = chosen if chosen is not None else (picked,)  # type: ignore[assignment]
 
     honest_users = ds.user_ids
     base_point = _point_metrics(ds, metrics)
-    honest_graphs = build_graphs(ds)
-    honest_tables = {m: _probability_table(honest_graphs, m, plan) for m in methods}
+    honest_graphs = _LazyGraphs(ds)
+    honest_tables = {m: _probability_table(honest_graphs, m, plan) for m in spread_metrics}
     base_runs = {
         m: _replicates(honest_tables[m], honest_users, plan.replicate_rr_sets[m], plan)
-        for m in methods
+        for m in spread_metrics
     }
     rows: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
@@ -660,19 +683,18 @@ def _rows(
     ti = int(honest["user"].to_list().index(target))
     all_users = attacked.user_ids
     honest_names = honest["user"].to_list()
-    attacked_graphs = build_graphs(attacked) if any(m in SPREAD_METRICS for m in metrics) else None
+    attacked_graphs = _LazyGraphs(attacked)
     out = []
     for metric in metrics:
         se_b = se_a = g_se = lo = hi = None
         if metric in SPREAD_METRICS:
-            method = SPREAD_METRICS[metric]
-            rr = plan.replicate_rr_sets[method]
+            rr = plan.replicate_rr_sets[metric]
             if fakes or all_users.len() != len(honest_names):
                 # the same user set before and after: the fakes isolated before
-                before_runs = _replicates(honest_tables[method], all_users, rr, plan)
+                before_runs = _replicates(honest_tables[metric], all_users, rr, plan)
             else:
-                before_runs = base_runs[method]
-            after_runs = _replicates(_probability_table(attacked_graphs, method, plan),
+                before_runs = base_runs[metric]
+            after_runs = _replicates(_probability_table(attacked_graphs, metric, plan),
                                      all_users, rr, plan)
             idx = np.array([before_runs.column(u) for u in honest_names])
             b_all = before_runs.pooled()[idx]
@@ -710,3 +732,71 @@ def _rows(
             "gain_high": hi,
         })
     return out
+
+
+def inflation_exponents(report: pl.DataFrame, *, floor: float = 1e-3) -> pl.DataFrame:
+    """How fast each metric's gain grows with the attack size: gain ≈ c · size^b.
+
+    For every (attack, target, metric) of a :func:`robustness_report` with at least
+    two sizes, ``exponent`` b is the least-squares slope of log(gain) on log(size).
+    Gains below ``floor`` times the mean absolute ``before`` value (a thousandth of the
+    target's own score by default; 1e-12 when that is 0) are raised to it: a gain that
+    is zero, negative or noise counts as no growth, and a metric that never gains gets
+    b = 0. A count that each fake raises by one grows linearly (b = 1); a gain that
+    saturates or vanishes has b near 0.
+
+    Parameters
+    ----------
+    report : polars.DataFrame
+        A :func:`robustness_report` table (or any table with its ``attack``,
+        ``attack_id``, ``target``, ``metric``, ``size``, ``before`` and ``gain``).
+    floor : float
+        Relative floor of the gains, > 0.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``attack``, ``attack_id``, ``target``, ``metric``, ``sizes`` (Int64, sizes
+        behind the fit), ``max_gain`` (Float64, the largest gain), ``exponent``
+        (Float64), in the report's order.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> rep = pl.DataFrame({"attack": ["a"] * 3, "attack_id": ["A1"] * 3,
+    ...                     "target": ["t"] * 3, "metric": ["followers"] * 3,
+    ...                     "size": [10, 100, 1000], "before": [6.0] * 3,
+    ...                     "gain": [10.0, 100.0, 1000.0]})
+    >>> inflation_exponents(rep)["exponent"].round(6).to_list()
+    [1.0]
+    >>> inflation_exponents(rep.with_columns(gain=pl.lit(0.0)))["exponent"].to_list()
+    [0.0]
+    """
+    if not isinstance(report, pl.DataFrame):
+        raise TypeError(f"The 'report' parameter must be a polars DataFrame; got {report!r:.60}")
+    need = ["attack", "attack_id", "target", "metric", "size", "before", "gain"]
+    missing = [c for c in need if c not in report.columns]
+    if missing:
+        raise bad_param("report", f"columns {report.columns}",
+                        f"be a robustness_report table (missing {', '.join(missing)})")
+    check_number("floor", floor, low=0.0, low_open=True)
+    keys = ["attack", "attack_id", "target", "metric"]
+    rows = []
+    groups = report.drop_nulls(["size", "gain"]).group_by(keys, maintain_order=True)
+    for key, part in groups:
+        sizes = part["size"].to_numpy().astype(float)
+        if np.unique(sizes).size < 2:
+            continue
+        gain = part["gain"].to_numpy().astype(float)
+        level = float(np.nanmean(np.abs(part["before"].fill_null(0.0).to_numpy())))
+        lo = floor * level if level > 0 else 1e-12
+        x = np.log(sizes)
+        y = np.log(np.maximum(gain, lo))
+        slope = float(np.polyfit(x, y, 1)[0])
+        rows.append({**dict(zip(keys, key, strict=True)), "sizes": int(sizes.size),
+                     "max_gain": float(gain.max()), "exponent": 0.0 if abs(slope) < 1e-12
+                     else slope})
+    schema = {"attack": pl.String, "attack_id": pl.String, "target": pl.String,
+              "metric": pl.String, "sizes": pl.Int64, "max_gain": pl.Float64,
+              "exponent": pl.Float64}
+    return pl.DataFrame(rows, schema=schema)

@@ -9,7 +9,12 @@ import pytest
 from influence_graph.metrics.cascades import CASCADE_USER_COLUMNS
 from influence_graph.io.dataset import make_dataset
 from influence_graph.exceptions import InputValidationError
-from influence_graph.influence import SPREAD_COLUMNS, STRUCTURAL_COLUMNS, influence
+from influence_graph.influence import (
+    DEFENDED_COLUMNS,
+    SPREAD_COLUMNS,
+    STRUCTURAL_COLUMNS,
+    influence,
+)
 from influence_graph.metrics.observed import OBSERVED_COLUMNS
 from tests.conftest import events_frame
 
@@ -21,6 +26,7 @@ ALL = [
     "viral_centrality",
     "vc_converged",
     *SPREAD_COLUMNS,
+    *DEFENDED_COLUMNS,
 ]
 
 #: Columns null for a user where undefined: posts unknown or 0, no follower graph, no
@@ -52,7 +58,7 @@ def _ds(**kw):
 
 @pytest.fixture(scope="module")
 def table():
-    return influence(_ds(), probabilities="constant", seed=11, top_k=6)
+    return influence(_ds(), probabilities="constant", seed=11, top_k=6, defended=True)
 
 
 def test_contract(table):
@@ -134,7 +140,7 @@ def test_higgs_full_table_non_null_where_defined(higgs_dir):
     import influence_graph as ig
 
     ds = ig.datasets.higgs(data_dir=higgs_dir)
-    tab = influence(ds, seed=0)
+    tab = influence(ds, seed=0, defended=True)
     assert tab.height == 304_691
     # viral centrality is computed: learned probabilities' spectral radius is 0.55 < 0.9
     defined = [c for c in ALL if c not in NULL_WHERE_UNDEFINED]

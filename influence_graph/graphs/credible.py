@@ -1,0 +1,137 @@
+"""Credible links: a follow or an engagement counts only if it opens an audience of its own.
+
+The defended influence score (:func:`influence_graph.influence` with
+``defended=True``) is expected spread on the data set's *credible* links only. A link
+from a source *s* to a receiver *v* — *v* follows *s*, or *v* re-shares, quotes,
+replies to or mentions content of *s* — is **credible** when *v* has an audience that
+*s* does not already have: some account *f* that follows or engages *v*, with *f* ≠ *s*
+and *f* not itself in the audience of *s*. The audience of a user is everyone who
+follows them or engages their content, over the whole log.
+
+Why this blunts bought influence. An account that exists to inflate *s* — a bought
+follower, a bot that re-shares every post — has no audience of its own, or only the
+other fakes of the same farm, which all follow or engage *s* too; its links to *s* carry
+nothing to anyone *s* does not already reach. Dropping them removes both what the fake
+adds directly (one more user reached) and what it adds through the learned
+probabilities (adoptions that raise the source's rate on its honest links). An honest
+receiver whose whole audience already follows *s* is dropped as well: it would pass the
+content only to people *s* reaches directly, which is the cost to honest users that the
+docs measure.
+
+What it cannot stop: fakes that build audiences outside the target's (each bot followed
+by a different set of other fakes that do not touch the target), compromised or
+collusive real accounts with real audiences (attacks A6 and A10), and any attack that
+moves real people.
+
+Examples
+--------
+Two bots follow ``t`` and follow each other; ``h`` follows ``t`` and is followed by ``x``:
+
+>>> import polars as pl
+>>> from influence_graph.io.dataset import make_dataset
+>>> fo = pl.DataFrame({"follower": ["b1", "b2", "b1", "b2", "h", "x"],
+...                    "followee": ["t", "t", "b2", "b1", "t", "h"]})
+>>> pairs = credible_pairs(make_dataset(follows=fo))
+>>> pairs.filter(pl.col("source") == "t").rows()
+[('t', 'b1', False), ('t', 'b2', False), ('t', 'h', True)]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import polars as pl
+
+from ..io.dataset import Dataset
+from .exposure import with_exposure_source
+from .layers import CHANNELS
+
+__all__ = ["audience_pairs", "credible_pairs", "credible_dataset"]
+
+
+def audience_pairs(ds: Dataset) -> pl.DataFrame:
+    """Every (source, target) pair where ``target`` follows or engages ``source``.
+
+    Engagements are the :data:`~influence_graph.graphs.layers.CHANNELS` events, their
+    source resolved through ``parent_id`` as the graphs do
+    (:func:`~influence_graph.graphs.exposure.with_exposure_source`). Self-pairs are
+    left out.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``source``, ``target`` (String), unique, sorted.
+    """
+    parts = []
+    if ds.follows is not None:
+        parts.append(ds.follows.select(source="followee", target="follower"))
+    ev = with_exposure_source(ds.events).filter(
+        pl.col("action").cast(pl.String).is_in(list(CHANNELS)), pl.col("source").is_not_null()
+    )
+    parts.append(ev.select("source", target="user"))
+    pairs = pl.concat([p.select(pl.col("source", "target").cast(pl.String)) for p in parts])
+    return pairs.filter(pl.col("source") != pl.col("target")).unique().sort("source", "target")
+
+
+def credible_pairs(ds: Dataset) -> pl.DataFrame:
+    """Each audience pair with whether it is credible (module docstring).
+
+    Returns
+    -------
+    polars.DataFrame
+        ``source``, ``target`` (String), ``credible`` (Boolean): ``target`` has a
+        follower or engager that is neither ``source`` nor in ``source``'s audience.
+        Sorted by (source, target).
+    """
+    pairs = audience_pairs(ds)
+    names = ds.user_ids.cast(pl.String)
+    code = pl.DataFrame({"user": names, "code": np.arange(names.len(), dtype=np.int64)})
+    coded = pairs.join(code.rename({"user": "source", "code": "s"}), on="source").join(
+        code.rename({"user": "target", "code": "t"}), on="target"
+    ).sort("s", "t")
+    s = coded["s"].to_numpy()
+    t = coded["t"].to_numpy()
+    indptr = np.zeros(names.len() + 1, dtype=np.int64)
+    np.cumsum(np.bincount(s, minlength=names.len()), out=indptr[1:])
+    from ._credible_kernel import credible_flags  # lazy: numba
+
+    flags = credible_flags(indptr, t.astype(np.int64))
+    return coded.select("source", "target", credible=pl.Series(flags, dtype=pl.Boolean))
+
+
+def credible_dataset(ds: Dataset) -> Dataset:
+    """``ds`` with only its credible follows and engagements (posts are all kept).
+
+    Each kept engagement's ``target_user`` is set to its exposure source, resolved on
+    the whole log, so dropping a link never changes who gets the credit for another.
+    The user universe is unchanged: every user keeps a row.
+
+    Returns
+    -------
+    Dataset
+        Same users, posts and probabilities; the follow rows and engagement events of
+        non-credible pairs removed.
+    """
+    bad = credible_pairs(ds).filter(~pl.col("credible")).select("source", "target")
+    if bad.height == 0:
+        return ds
+    follows = ds.follows
+    if follows is not None:
+        follows = follows.join(
+            bad.rename({"source": "followee", "target": "follower"}),
+            on=["followee", "follower"], how="anti", maintain_order="left",
+        )
+    ev = with_exposure_source(ds.events)
+    engagement = pl.col("action").cast(pl.String).is_in(list(CHANNELS)) & pl.col(
+        "source"
+    ).is_not_null()
+    flagged = ev.join(
+        bad.with_columns(_drop=pl.lit(True)).rename({"target": "user"}),
+        on=["source", "user"], how="left", maintain_order="left",
+    )
+    keep = flagged.filter(~(engagement & pl.col("_drop").fill_null(False)))
+    events = keep.with_columns(
+        target_user=pl.when(engagement).then(pl.col("source")).otherwise(pl.col("target_user"))
+    ).select(ds.events.columns)
+    return dataclasses.replace(ds, events=events, follows=follows)
