@@ -61,6 +61,7 @@ import polars as pl
 from ._rng import SeedLike, as_seed_sequence
 from ._validation import bad_param, check_dataset, check_int, check_number
 from .attacks import ATTACK_IDS, ATTACKS, inject
+from .attacks.content import content_items
 from .exceptions import InputValidationError
 from .graphs import build_graphs
 from .graphs.credible import credible_dataset
@@ -300,8 +301,10 @@ class _Runs:
         # equal θ per replicate: the pooled estimate is the mean, Var = Σ se_r² / R²
         return np.sqrt((self.se**2).sum(axis=0)) / self.spread.shape[0]
 
-    def column(self, user: str) -> int:
-        return self.users.index(user)
+    def columns(self, users: Sequence[str]) -> np.ndarray:
+        """The column of every user of ``users`` (one dict lookup each, not a list scan)."""
+        at = {u: i for i, u in enumerate(self.users)}
+        return np.fromiter((at[u] for u in users), dtype=np.int64, count=len(users))
 
 
 class _LazyGraphs(dict):  # type: ignore[type-arg]
@@ -355,7 +358,10 @@ def _baseline(table: pl.DataFrame, users: pl.Series, seed: np.random.SeedSequenc
 
 def _pick_target(ds: Dataset, spread: pl.DataFrame) -> str:
     """The rule of :func:`default_target`, on a (user, spread) table of ``ds``'s users."""
-    act = activity(ds).select("user", "posts", "followers")
+    # "posts": content items, i.e. posts, or re-shared moments in a log without posts
+    items = content_items(ds).group_by("user").len(name="posts")
+    act = activity(ds).select("user", "followers").join(items, on="user", how="left")
+    act = act.with_columns(pl.col("posts").fill_null(0))
     tab = act.join(spread.select("user", "spread"), on="user", how="left")
     rule = pl.col("posts") >= _MIN_POSTS
     if ds.follows is not None:
@@ -372,8 +378,10 @@ def _pick_target(ds: Dataset, spread: pl.DataFrame) -> str:
 def default_target(ds: Dataset, *, seed: SeedLike = None, rel_error: float = 0.1) -> str:
     """The low-influence honest user :func:`robustness_report` attacks by default.
 
-    Rule: among users with at least 3 posts and (when ``ds`` has a follower table) at
-    least 3 followers, sort by expected spread with learned probabilities (the
+    Rule: among users with at least 3 posts (in a log without posts, such as Higgs: 3
+    moments at which their content was re-shared,
+    :func:`~influence_graph.attacks.content.content_items`) and (when ``ds`` has a
+    follower table) at least 3 followers, sort by expected spread with learned probabilities (the
     influence table's ``spread``, estimated by RIS to ``rel_error`` for the top 100 on
     the stream of ``seed`` the report also uses) and then by name, and take the user at
     position ⌊0.25·(m − 1)⌋ of the m qualifying users (the 25th percentile, ties broken
@@ -696,7 +704,7 @@ def _rows(
                 before_runs = base_runs[metric]
             after_runs = _replicates(_probability_table(attacked_graphs, metric, plan),
                                      all_users, rr, plan)
-            idx = np.array([before_runs.column(u) for u in honest_names])
+            idx = before_runs.columns(honest_names)
             b_all = before_runs.pooled()[idx]
             a_all = after_runs.pooled()[idx]
             j = idx[ti]

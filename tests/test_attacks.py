@@ -322,3 +322,62 @@ def test_follower_attacks_need_a_follower_table():
     )
     with pytest.raises(InputValidationError, match="must have a post"):
         ig.inject(ig.make_dataset(events=mentions), "retweet_ring", target="a", size=1)
+
+
+# ---- a log without posts (Higgs-like): re-shared moments stand for posts --------------------
+
+
+def _engagement_only_log() -> ig.Dataset:
+    """b and c retweet a at 01:00, d replies to a at 02:00, e mentions a at 03:00;
+    a retweets b at 04:00. No post rows, no post ids (the Higgs format)."""
+    from datetime import datetime, timezone
+
+    hours = [datetime(2024, 3, 1, x, tzinfo=timezone.utc) for x in (1, 1, 2, 3, 4)]
+    ev = pl.DataFrame({"user": ["b", "c", "d", "e", "a"],
+                       "action": ["retweet", "retweet", "reply", "mention", "retweet"],
+                       "target_user": ["a", "a", "a", "a", "b"], "timestamp": hours})
+    return ig.make_dataset(events=ev, name="engagements")
+
+
+def test_content_items_of_a_log_without_posts():
+    from influence_graph.attacks.content import content_items, has_post_rows
+
+    ds = _engagement_only_log()
+    assert not has_post_rows(ds)
+    items = content_items(ds)
+    # a: 01:00 (two retweets, one moment) and 02:00 (the reply); the mention is no item
+    assert items["user"].to_list() == ["a", "a", "b"]
+    assert items["post_id"].null_count() == 3
+    hours = items["us"].cast(pl.Datetime("us")).dt.hour().to_list()
+    assert hours == [1, 2, 4]
+
+
+def test_retweet_ring_on_a_log_without_posts_keeps_its_format():
+    ds = _engagement_only_log()
+    inj = ig.inject(ds, "retweet_ring", target="a", size=3, seed=0)
+    added = inj.dataset.events.filter(pl.col("user").is_in(list(inj.fake_users)))
+    assert added.height == 3 * 2  # 3 bots × 2 re-shared moments of a
+    assert added["post_id"].null_count() == added.height  # like the log: no post ids
+    assert added["parent_id"].null_count() == added.height
+    assert (added["target_user"] == "a").all()
+    assert inj.dataset.ingest.reasons == {}
+    before = ig.observed_influence(ds).filter(pl.col("user") == "a")["retweets_received"].item()
+    after = ig.observed_influence(inj.dataset).filter(pl.col("user") == "a")
+    assert after["retweets_received"].item() == before + 6
+    # the pod and compromised accounts act on the same items
+    pod = ig.inject(ds, "engagement_pod", target="a", size=2, seed=0)
+    assert len(pod.fake_events) > 0
+    comp = ig.inject(ds, "compromised_accounts", target="a", size=2, seed=0)
+    assert len(comp.fake_events) == 2 * 2
+
+
+def test_backdating_in_a_log_without_posts():
+    ds = _engagement_only_log()
+    inj = ig.inject(ds, "backdated_events", target="a", size=4, seed=0)
+    assert inj.dataset.ingest.reasons == {"DANGLING_REF": 4}  # nothing to precede: dangling
+    assert inj.dataset.events.equals(ds.events)
+    with pytest.raises(InputValidationError, match="without post rows"):
+        ig.inject(ds, "backdated_events", target="a", size=2, mode="causality")
+    e = _engagement_only_log().events.filter(pl.col("target_user") != "a")
+    with pytest.raises(InputValidationError, match="re-shared"):
+        ig.inject(ig.make_dataset(events=e), "retweet_ring", target="a", size=1)

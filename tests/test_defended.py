@@ -75,6 +75,30 @@ def test_credible_dataset_keeps_users_posts_and_credit():
     assert credible_dataset(cycle) is cycle
 
 
+def test_mutual_engagement_is_not_credible():
+    # a pod: a and b re-share each other's posts; each has an outside fan (x, y) who
+    # re-shares them, so the audience rule alone would credit both links. c re-shares a
+    # without being re-shared back (and has a fan z): credible.
+    ev = _events([("a", "post", None, "pa", None), ("b", "post", None, "pb", None),
+                  ("c", "post", None, "pc", None),
+                  ("b", "retweet", "a", "r1", "pa"), ("a", "retweet", "b", "r2", "pb"),
+                  ("x", "retweet", "a", "r3", "pa"), ("y", "retweet", "b", "r4", "pb"),
+                  ("c", "retweet", "a", "r5", "pa"), ("z", "retweet", "c", "r6", "pc")])
+    ds = make_dataset(events=ev)
+    with_r = dict(((s, v), c) for s, v, c in credible_pairs(ds).rows())
+    without = dict(((s, v), c) for s, v, c in credible_pairs(ds, reciprocity=False).rows())
+    assert without[("a", "b")] and without[("b", "a")] and without[("a", "c")]
+    assert not with_r[("a", "b")] and not with_r[("b", "a")]
+    assert with_r[("a", "c")]
+    # a mutual *follow* is not a pod signature: follow-backs stay credible
+    fo = pl.DataFrame({"follower": ["a", "b", "x", "y"], "followee": ["b", "a", "a", "b"]})
+    mutual = credible_pairs(make_dataset(follows=fo)).filter(
+        pl.col("source").is_in(["a", "b"]) & pl.col("target").is_in(["a", "b"]))
+    assert mutual.height == 2 and mutual["credible"].all()
+    kept = credible_dataset(ds).events["post_id"].to_list()
+    assert "r1" not in kept and "r2" not in kept and "r5" in kept
+
+
 # ---- the influence() columns ----------------------------------------------------------------
 
 

@@ -21,7 +21,7 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-TIME_LIMIT_S = {"activity_vs_influence_higgs": 180}
+TIME_LIMIT_S = {"activity_vs_influence_higgs": 180, "manipulation": 300}
 
 
 def run_notebook(path: Path, workdir: Path) -> tuple[nbformat.NotebookNode, float]:
@@ -63,7 +63,8 @@ def _check(name: str, tmp_path: Path) -> None:
 
 def test_every_notebook_is_tested():
     assert sorted(p.stem for p in NOTEBOOKS.glob("*.py")) == sorted(
-        ["activity_vs_influence_higgs", "congress_spread", "synthetic_world", "topics_and_perks"]
+        ["activity_vs_influence_higgs", "congress_spread", "manipulation", "synthetic_world",
+         "topics_and_perks"]
     )
     assert not list(NOTEBOOKS.glob("*.ipynb")), "commit notebooks as percent-format .py only"
 
@@ -86,6 +87,12 @@ def test_congress_notebook(tmp_path, congress_dir, monkeypatch):
 def test_higgs_notebook(tmp_path, higgs_dir, monkeypatch):
     monkeypatch.setenv("INFLUENCE_GRAPH_DATA", str(higgs_dir.parent))
     _check("activity_vs_influence_higgs", tmp_path)
+
+
+@pytest.mark.realdata
+def test_manipulation_notebook(tmp_path, higgs_dir, monkeypatch):
+    monkeypatch.setenv("INFLUENCE_GRAPH_DATA", str(higgs_dir.parent))
+    _check("manipulation", tmp_path)
 
 
 def test_notebook_error_fails(tmp_path):

@@ -207,3 +207,64 @@ def test_reliability_checks_its_input():
         plots.reliability({"spread": [1.0]})
     with pytest.raises(InputValidationError, match="spread"):
         plots.reliability(pl.DataFrame({"x": [1.0]}))
+
+
+def _report() -> pl.DataFrame:
+    """Two attacks × two metrics × sizes 10, 100: followers linear, defended flat."""
+    rows = []
+    for attack, aid in (("fake_followers", "A1"), ("retweet_ring", "A5")):
+        for size in (10, 100):
+            rows.append({"attack": attack, "attack_id": aid, "size": size, "target": "t",
+                         "metric": "followers", "before": 5.0, "gain": float(size),
+                         "gain_per_100": 100.0, "rank_before": 901,
+                         "rank_after": 1 if size == 100 else 451})
+            rows.append({"attack": attack, "attack_id": aid, "size": size, "target": "t",
+                         "metric": "spread_defended", "before": 2.0, "gain": -0.1,
+                         "gain_per_100": -10.0 / size, "rank_before": 800,
+                         "rank_after": 801})
+    return pl.DataFrame(rows)
+
+
+def test_inflation_map_colours_the_rank_climb():
+    fig = plots.inflation(_report(), size=100)
+    ax = fig.axes[0]
+    climb = ax.images[0].get_array()
+    # followers: 901 → 1 is the whole climb (1); defended: lost one place (slightly < 0)
+    assert climb[0, 0] == pytest.approx(1.0) and climb[1, 0] == pytest.approx(1.0)
+    assert climb[0, 1] == pytest.approx(-1 / 799)
+    assert [t.get_text() for t in ax.texts] == ["100", "-0.1", "100", "-0.1"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["A1 fake_followers",
+                                                            "A5 retweet_ring"]
+    half = plots.inflation(_report(), size=10).axes[0].images[0].get_array()
+    assert half[0, 0] == pytest.approx(0.5)
+    assert plots.png_bytes(fig)[:4] == b"\x89PNG"
+
+
+def test_inflation_curves_give_each_metric_its_exponent():
+    fig = plots.inflation_curves(_report(), "retweet_ring")
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert labels == ["followers (b = 1.00)", "defended (b = 0.00)"]
+    line = fig.axes[0].get_lines()[1]
+    # a loss is drawn at the floor (a thousandth of the target's score), not dropped
+    assert list(line.get_ydata()) == pytest.approx([2e-3, 2e-3])
+    assert plots.inflation_curves(_report(), "A5", metrics=["followers"]).axes[0]
+
+
+def test_inflation_figures_check_their_input():
+    from influence_graph.exceptions import InputValidationError
+
+    rep = _report()
+    with pytest.raises(InputValidationError, match="size"):
+        plots.inflation(rep, size=1000)
+    with pytest.raises(InputValidationError, match="target"):
+        plots.inflation(rep, target="nobody")
+    with pytest.raises(InputValidationError, match="gain_per_100"):
+        plots.inflation(rep.drop("gain_per_100"))
+    with pytest.raises(InputValidationError, match="empty"):
+        plots.inflation(rep.clear())
+    with pytest.raises(InputValidationError, match="sybil_ring"):
+        plots.inflation_curves(rep, "sybil_ring")
+    with pytest.raises(InputValidationError, match="pagerank"):
+        plots.inflation_curves(rep, "A1", metrics=["pagerank"])
+    with pytest.raises(InputValidationError, match="two attack sizes"):
+        plots.inflation_curves(rep.filter(pl.col("size") == 10), "A1")

@@ -33,6 +33,7 @@ import polars as pl
 from .._validation import bad_param, check_choice, check_int, check_number
 from ..io.dataset import Dataset, conform
 from ..io.schema import EVENT_SCHEMA, FOLLOW_SCHEMA
+from .content import content_items, has_post_rows
 
 __all__ = [
     "Context",
@@ -98,8 +99,14 @@ class Context:
     t_min, t_max : int
         The event log's window in µs (0, 0 when there are no events).
     posts : polars.DataFrame
-        The target's posts (``post`` rows with a ``post_id``), sorted by
-        (timestamp, post_id): ``post_id``, ``us`` (µs), ``topics``, ``platform``.
+        The target's content items (:func:`~influence_graph.attacks.content.content_items`:
+        its posts, or in a log without posts the moments its content was re-shared),
+        sorted by (timestamp, post_id): ``post_id``, ``us`` (µs), ``topics``, ``platform``.
+    items : polars.DataFrame
+        Every user's content items (with ``user``).
+    post_rows : bool
+        Whether the log has post rows; when not, added engagements carry no post id,
+        like the log's own.
     user_prefix, id_prefix : str
         Prefixes of new account names and of new event/post ids that no existing
         user name (event, post or parent id) starts with, so any suffix is fresh.
@@ -112,6 +119,8 @@ class Context:
     t_min: int
     t_max: int
     posts: pl.DataFrame
+    items: pl.DataFrame
+    post_rows: bool
     user_prefix: str
     id_prefix: str
 
@@ -122,15 +131,8 @@ class Context:
         us = ev["timestamp"].dt.epoch("us")
         t_min = int(us.min()) if ev.height else 0  # type: ignore[arg-type]
         t_max = int(us.max()) if ev.height else 0  # type: ignore[arg-type]
-        posts = (
-            ev.filter(
-                (pl.col("user") == target)
-                & (pl.col("action") == "post")
-                & pl.col("post_id").is_not_null()
-            )
-            .select("post_id", pl.col("timestamp").dt.epoch("us").alias("us"), "topics", "platform")
-            .sort(["us", "post_id"])
-        )
+        items = content_items(ds)
+        posts = items.filter(pl.col("user") == target).drop("user")
         ids = pl.concat([ev["event_id"], ev["post_id"], ev["parent_id"]]).drop_nulls().unique()
         return cls(
             ds,
@@ -140,6 +142,8 @@ class Context:
             t_min,
             t_max,
             posts,
+            items,
+            has_post_rows(ds),
             _free_prefix(f"fake_{attack}_", ds.user_ids),
             _free_prefix(f"x{attack}_", ids),
         )
@@ -154,13 +158,19 @@ class Context:
         return [u for u in self.users if u != self.target]
 
     def need_posts(self) -> None:
-        """Raise when the target has no post for the attack to act on."""
+        """Raise when the target has no content item (post, or re-shared moment) to act on."""
         if self.n_posts == 0:
             raise bad_param(
                 "target",
                 self.target,
-                f"have a post (a 'post' event with a post_id) for attack {self.attack!r}",
+                f"have a post (a 'post' event with a post_id) for attack {self.attack!r}"
+                + ("" if self.post_rows else
+                   " or, in this log without posts, content of theirs that was re-shared"),
             )
+
+    def posts_of(self, user: str) -> list[dict[str, Any]]:
+        """``user``'s content items as dicts (``post_id``, ``us``, ``topics``, ``platform``)."""
+        return self.items.filter(pl.col("user") == user).drop("user").to_dicts()
 
     def fake_names(self, n: int) -> list[str]:
         """``n`` new account names (``fake_<attack>_<i>``) that no existing user has."""
@@ -266,7 +276,7 @@ class Delta:
             "topics": topics,
             "platform": platform,
         }
-        if action != "mention":
+        if action != "mention" and self.ctx.post_rows:
             row |= {"post_id": self.new_id("p"), "parent_id": parent}
         return self.add(row)
 

@@ -107,21 +107,14 @@ def engagement_pod(
         )
     enlisted = _pick(ctx, rng, ctx.others(), size - 1, "existing users but the target")
     members = [ctx.target, *enlisted]
-    ev = ctx.ds.events
     for m in members[1:]:
         d.user(m, injected=False)
     w_us = max(int(window * 60 * 1_000_000), 1)
+    by_author = ctx.items.filter(pl.col("user").is_in(members)).partition_by(
+        "user", as_dict=True, include_key=False)
     for author in members:
-        posts = (
-            ev.filter(
-                (pl.col("user") == author)
-                & (pl.col("action") == "post")
-                & pl.col("post_id").is_not_null()
-            )
-            .select("post_id", pl.col("timestamp").dt.epoch("us").alias("us"), "topics", "platform")
-            .sort(["us", "post_id"])
-            .to_dicts()
-        )
+        part = by_author.get((author,))
+        posts = [] if part is None else part.to_dicts()
         others = [m for m in members if m != author]
         for post in posts:
             lags = rng.integers(1, w_us + 1, size=len(others), dtype=np.int64)
@@ -144,20 +137,10 @@ def reciprocity_solicitation(
     ``round(reciprocity * size)`` of the solicited users (labelled as enlisted) retweet one
     post of the target; every delay is human (log-normal).
     """
-    ev = ctx.ds.events
-    authors = (
-        ev.filter(
-            (pl.col("action") == "post")
-            & pl.col("post_id").is_not_null()
-            & (pl.col("user") != ctx.target)
-        )
-        .select(
-            "user", "post_id", pl.col("timestamp").dt.epoch("us").alias("us"), "topics", "platform"
-        )
-        .sort(["user", "us", "post_id"])
-    )
+    authors = ctx.items.filter(pl.col("user") != ctx.target)
     pool = authors["user"].unique().sort().to_list()
-    chosen = _pick(ctx, rng, pool, size, "users with a post, the target excepted")
+    chosen = _pick(ctx, rng, pool, size,
+                   "users with a post (or re-shared content), the target excepted")
     by_user = authors.partition_by("user", as_dict=True, maintain_order=True)
     lags = organic_delays(rng, size, median_delay, sigma)
     for u, lag in zip(chosen, lags, strict=True):

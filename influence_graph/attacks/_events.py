@@ -74,13 +74,17 @@ def backdated_events(
     when the target has no post).
     """
     if mode == "causality":
+        if not ctx.post_rows:
+            raise bad_param(
+                "mode", mode, "be 'dangling' or 'mixed' in a log without post rows (there is "
+                "no post time for a retweet to precede)")
         ctx.need_posts()
     others = ctx.others()
     if not others:
         raise bad_param(
             "target", ctx.target, "not be the only user of the data set for 'backdated_events'"
         )
-    posts = ctx.posts.to_dicts()
+    posts = ctx.posts.to_dicts() if ctx.post_rows else []
     users = rng.choice(len(others), size=size, replace=True)
     back = rng.integers(
         US_PER_SECOND, max(int(max_backdate * US_PER_SECOND), US_PER_SECOND) + 1, size=size
@@ -94,7 +98,10 @@ def backdated_events(
             post = posts[int(pick[i])]
             d.engage_post(user, "retweet", post, int(post["us"] - back[i]), ctx.target)
         else:
-            d.engage(user, "retweet", ctx.target, d.new_id("missing"), int(when[i]))
+            # a reference to a post id that is nowhere in the log, whatever the log's format
+            d.add({"user": user, "action": "retweet", "target_user": ctx.target,
+                   "timestamp": int(when[i]), "post_id": d.new_id("p"),
+                   "parent_id": d.new_id("missing"), "topics": None, "platform": None})
 
 
 RECIPES: dict[str, tuple[object, dict[str, Knob]]] = {

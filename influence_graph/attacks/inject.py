@@ -8,7 +8,10 @@ ones (``attacked.ingest`` counts what they removed). The same ``seed`` gives ide
 tables. No reputation score computed from a graph that attackers can add accounts to
 is immune to sybils; these injectors exist to *measure* how much each score inflates.
 
-Conventions: ``t`` is the target, ``P`` its posts (``post`` events with a ``post_id``), an
+Conventions: ``t`` is the target, ``P`` its posts (``post`` events with a ``post_id``; in a
+log with no post rows at all, such as Higgs, the distinct moments at which content of t was
+re-shared, and the injected engagements carry no post id, like the log's own:
+:mod:`influence_graph.attacks.content`), an
 edge ``u->v`` means content moves from u to v (v follows u). New accounts are named
 ``fake_<attack>_<i>`` and new ids start with ``x<attack>_``, each prefix lengthened if
 any existing name or id starts with it. Injected events lie in the log's time window

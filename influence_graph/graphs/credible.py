@@ -6,7 +6,12 @@ from a source *s* to a receiver *v* — *v* follows *s*, or *v* re-shares, quote
 replies to or mentions content of *s* — is **credible** when *v* has an audience that
 *s* does not already have: some account *f* that follows or engages *v*, with *f* ≠ *s*
 and *f* not itself in the audience of *s*. The audience of a user is everyone who
-follows them or engages their content, over the whole log.
+follows them or engages their content, over the whole log. With ``reciprocity=True``
+(the default, and what the defended score uses) a pair whose two users **engage each
+other** — *v* engages content of *s* and *s* engages content of *v* — is not credible
+either, in both directions: mutual engagement is the signature of an engagement pod,
+where the re-share pays back a re-share instead of telling that the content moved
+someone. Mutual follows are not discounted (following back is ordinary).
 
 Why this blunts bought influence. An account that exists to inflate *s* — a bought
 follower, a bot that re-shares every post — has no audience of its own, or only the
@@ -17,6 +22,9 @@ probabilities (adoptions that raise the source's rate on its honest links). An h
 receiver whose whole audience already follows *s* is dropped as well: it would pass the
 content only to people *s* reaches directly, which is the cost to honest users that the
 docs measure.
+
+The reciprocity rule costs honest friends who re-share each other: their mutual
+links are dropped too (measured in the docs).
 
 What it cannot stop: fakes that build audiences outside the target's (each bot followed
 by a different set of other fakes that do not touch the target), compromised or
@@ -43,11 +51,12 @@ import dataclasses
 import numpy as np
 import polars as pl
 
+from .._validation import check_dataset
 from ..io.dataset import Dataset
 from .exposure import with_exposure_source
 from .layers import CHANNELS
 
-__all__ = ["audience_pairs", "credible_pairs", "credible_dataset"]
+__all__ = ["audience_pairs", "engagement_pairs", "credible_pairs", "credible_dataset"]
 
 
 def audience_pairs(ds: Dataset) -> pl.DataFrame:
@@ -63,27 +72,54 @@ def audience_pairs(ds: Dataset) -> pl.DataFrame:
     polars.DataFrame
         ``source``, ``target`` (String), unique, sorted.
     """
-    parts = []
+    parts = [engagement_pairs(ds)]
     if ds.follows is not None:
-        parts.append(ds.follows.select(source="followee", target="follower"))
-    ev = with_exposure_source(ds.events).filter(
-        pl.col("action").cast(pl.String).is_in(list(CHANNELS)), pl.col("source").is_not_null()
-    )
-    parts.append(ev.select("source", target="user"))
-    pairs = pl.concat([p.select(pl.col("source", "target").cast(pl.String)) for p in parts])
+        parts.append(ds.follows.select(pl.col("followee").cast(pl.String).alias("source"),
+                                       pl.col("follower").cast(pl.String).alias("target")))
+    pairs = pl.concat(parts)
     return pairs.filter(pl.col("source") != pl.col("target")).unique().sort("source", "target")
 
 
-def credible_pairs(ds: Dataset) -> pl.DataFrame:
+def engagement_pairs(ds: Dataset) -> pl.DataFrame:
+    """Every (source, target) pair where ``target`` engages content of ``source``.
+
+    Engagements are the :data:`~influence_graph.graphs.layers.CHANNELS` events, their
+    source resolved through ``parent_id`` (as in :func:`audience_pairs`); self-pairs
+    left out.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``source``, ``target`` (String), unique, sorted.
+    """
+    ev = with_exposure_source(ds.events).filter(
+        pl.col("action").cast(pl.String).is_in(list(CHANNELS)), pl.col("source").is_not_null()
+    )
+    pairs = ev.select(pl.col("source").cast(pl.String), pl.col("user").cast(pl.String)
+                      .alias("target"))
+    return pairs.filter(pl.col("source") != pl.col("target")).unique().sort("source", "target")
+
+
+def credible_pairs(ds: Dataset, *, reciprocity: bool = True) -> pl.DataFrame:
     """Each audience pair with whether it is credible (module docstring).
+
+    Parameters
+    ----------
+    ds : Dataset
+    reciprocity : bool
+        Also discount pairs of users who engage each other (pods).
 
     Returns
     -------
     polars.DataFrame
         ``source``, ``target`` (String), ``credible`` (Boolean): ``target`` has a
-        follower or engager that is neither ``source`` nor in ``source``'s audience.
-        Sorted by (source, target).
+        follower or engager that is neither ``source`` nor in ``source``'s audience
+        (and, with ``reciprocity``, the two do not engage each other). Sorted by
+        (source, target).
     """
+    check_dataset("ds", ds)
+    if not isinstance(reciprocity, bool):
+        raise TypeError(f"The 'reciprocity' parameter must be a bool; got {reciprocity!r:.60}")
     pairs = audience_pairs(ds)
     names = ds.user_ids.cast(pl.String)
     code = pl.DataFrame({"user": names, "code": np.arange(names.len(), dtype=np.int64)})
@@ -97,11 +133,20 @@ def credible_pairs(ds: Dataset) -> pl.DataFrame:
     from ._credible_kernel import credible_flags  # lazy: numba
 
     flags = credible_flags(indptr, t.astype(np.int64))
-    return coded.select("source", "target", credible=pl.Series(flags, dtype=pl.Boolean))
+    out = coded.select("source", "target", credible=pl.Series(flags, dtype=pl.Boolean))
+    if not reciprocity:
+        return out
+    eng = engagement_pairs(ds)
+    mutual = eng.join(eng.rename({"source": "target", "target": "source"}),
+                      on=["source", "target"]).with_columns(_mutual=pl.lit(True))
+    return out.join(mutual, on=["source", "target"], how="left", maintain_order="left").select(
+        "source", "target", credible=pl.col("credible") & ~pl.col("_mutual").fill_null(False))
 
 
-def credible_dataset(ds: Dataset) -> Dataset:
+def credible_dataset(ds: Dataset, *, reciprocity: bool = True) -> Dataset:
     """``ds`` with only its credible follows and engagements (posts are all kept).
+
+    ``reciprocity`` is that of :func:`credible_pairs`.
 
     Each kept engagement's ``target_user`` is set to its exposure source, resolved on
     the whole log, so dropping a link never changes who gets the credit for another.
@@ -113,7 +158,8 @@ def credible_dataset(ds: Dataset) -> Dataset:
         Same users, posts and probabilities; the follow rows and engagement events of
         non-credible pairs removed.
     """
-    bad = credible_pairs(ds).filter(~pl.col("credible")).select("source", "target")
+    bad = credible_pairs(ds, reciprocity=reciprocity).filter(~pl.col("credible"))
+    bad = bad.select("source", "target")
     if bad.height == 0:
         return ds
     follows = ds.follows

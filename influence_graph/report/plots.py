@@ -50,6 +50,8 @@ __all__ = [
     "activity_vs_spread",
     "reliability",
     "topic_map",
+    "inflation",
+    "inflation_curves",
     "NotebookFigure",
     "png_bytes",
 ]
@@ -267,7 +269,6 @@ def overlap_curve(
     if reference is not None:
         check_choice("reference", reference, tuple(comparison.metrics))
     data = comparison.data
-    users = data["user"].to_numpy()
     fig, ax = _axes(ax, (6.0, 4.0))
     for row in comparison.correlations.iter_rows(named=True):
         a, b = row["metric_a"], row["metric_b"]
@@ -576,4 +577,216 @@ def topic_map(
     ax.set_ylabel(f"topical spread of a {topic} post (users)")
     ax.set_title(f"Who is passionate and influential about {topic}")
     ax.legend(fontsize=7, loc="upper left")
+    return fig
+
+
+_METRIC_LABELS = {
+    "actions": "actions",
+    "posts": "posts",
+    "followers": "followers",
+    "pagerank": "PageRank",
+    "follower_pagerank": "follower PageRank",
+    "retweets_received": "retweets received",
+    "unique_engagers": "unique engagers",
+    "total_engagement": "total engagement",
+    "mean_cascade_size": "mean cascade",
+    "max_cascade_size": "max cascade",
+    "spread_learned": "spread (learned)",
+    "spread_wc": "spread (WC)",
+    "spread_constant": "spread (p const.)",
+    "spread_defended": "defended",
+    "viral_centrality": "viral centrality",
+}
+
+
+def _report(report: pl.DataFrame) -> pl.DataFrame:
+    check_columns(report, ["attack", "attack_id", "size", "target", "metric", "before",
+                           "gain", "gain_per_100", "rank_before", "rank_after"],
+                  what="robustness report")
+    if report.height == 0:
+        raise bad_param("report", "an empty table", "hold at least one row")
+    return report
+
+
+def inflation(
+    report: pl.DataFrame,
+    *,
+    size: int | None = None,
+    target: str | None = None,
+    ax: "Axes | None" = None,
+) -> Figure:
+    """Attack × metric map of what each attack buys the target, at one attack size.
+
+    The colour is the **rank climb**, unit-free so that metrics compare:
+    (rank_before − rank_after) / (rank_before − 1), 1 when the attack carries the target
+    to rank 1, 0 when it gains no place, negative when it loses places. The number in
+    each cell is ``gain_per_100`` (the metric's own unit per 100 fake accounts or
+    actions); a dot marks a combination the report skipped or could not rank.
+
+    Parameters
+    ----------
+    report : polars.DataFrame
+        A :func:`influence_graph.robustness_report` table.
+    size : int, optional
+        The attack size shown; the largest in the report by default.
+    target : str, optional
+        The target shown; the report's first by default.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Rows: attacks in report order; columns: metrics in report order.
+
+    Examples
+    --------
+    >>> rep = pl.DataFrame({"attack": ["fake_followers"] * 2, "attack_id": ["A1"] * 2,
+    ...                     "size": [100, 100], "target": ["t", "t"],
+    ...                     "metric": ["followers", "spread_defended"],
+    ...                     "before": [5.0, 2.0], "gain": [100.0, 0.0],
+    ...                     "gain_per_100": [100.0, 0.0], "rank_before": [900, 800],
+    ...                     "rank_after": [1, 800]})
+    >>> ax = inflation(rep).axes[0]
+    >>> [t.get_text() for t in ax.get_xticklabels()], [t.get_text() for t in ax.texts]
+    (['followers', 'defended'], ['100', '0'])
+    """
+    rep = _report(report)
+    sizes = sorted(set(rep["size"].to_list()))
+    size = sizes[-1] if size is None else int(check_int("size", size, low=1))  # type: ignore[arg-type]
+    if size not in sizes:
+        raise bad_param("size", size, f"be a size of the report ({sizes})")
+    targets = list(dict.fromkeys(rep["target"].to_list()))
+    target = targets[0] if target is None else target
+    if target not in targets:
+        raise bad_param("target", target, f"be a target of the report ({targets})")
+    t = rep.filter(pl.col("size") == size, pl.col("target") == target)
+    attacks = list(dict.fromkeys(zip(t["attack_id"].to_list(), t["attack"].to_list(),
+                                     strict=True)))
+    metrics = list(dict.fromkeys(t["metric"].to_list()))
+    climb = np.full((len(attacks), len(metrics)), np.nan)
+    fig, ax = _axes(ax, (0.78 * len(metrics) + 2.8, 0.36 * len(attacks) + 1.6))
+    row = {a[0]: i for i, a in enumerate(attacks)}
+    col = {m: j for j, m in enumerate(metrics)}
+    for r in t.iter_rows(named=True):
+        i, j = row[r["attack_id"]], col[r["metric"]]
+        rb, ra, g = r["rank_before"], r["rank_after"], r["gain_per_100"]
+        if rb is not None and ra is not None:
+            climb[i, j] = (rb - ra) / (rb - 1) if rb > 1 else 0.0
+        dark = bool(abs(climb[i, j]) > 0.6)  # NaN compares False
+        ax.text(j, i, "·" if g is None else _short(g), ha="center", va="center",
+                fontsize=6.5, color="white" if dark else "black")
+    from matplotlib.colors import TwoSlopeNorm
+
+    im = ax.imshow(np.clip(climb, -1, 1), cmap="RdBu_r", aspect="auto",
+                   norm=TwoSlopeNorm(vmin=-1.0, vcenter=0.0, vmax=1.0))
+    ax.set_xticks(range(len(metrics)), [_METRIC_LABELS.get(m, m) for m in metrics],
+                  rotation=40, ha="right", fontsize=7)
+    ax.set_yticks(range(len(attacks)), [f"{a} {name}" for a, name in attacks], fontsize=7)
+    ax.set_title(f"What {size} fake accounts or actions buy {target} "
+                 "(colour: rank climb; number: gain per 100)", fontsize=8)
+    fig.colorbar(im, ax=ax, shrink=0.8, label="rank climb (1 = to the top)")
+    return fig
+
+
+def _short(x: float) -> str:
+    """A compact label: 3 significant digits, no exponent below a million."""
+    a = abs(x)
+    if a == 0:
+        return "0"
+    if a >= 1e6 or a < 1e-3:
+        return f"{x:.1e}"
+    if a >= 100:
+        return f"{x:.0f}"
+    return f"{x:.3g}"
+
+
+def inflation_curves(
+    report: pl.DataFrame,
+    attack: str,
+    *,
+    metrics: Sequence[str] | None = None,
+    target: str | None = None,
+    ax: "Axes | None" = None,
+) -> Figure:
+    """Gain of each metric against the attack size, log–log, with the growth exponent.
+
+    A metric that each fake raises by the same amount climbs a line of slope 1; a
+    defended metric stays flat. Gains at or below zero are drawn at the floor of
+    :func:`influence_graph.inflation_exponents` (a thousandth of the target's score),
+    so "no gain" sits at the bottom instead of vanishing from the log axis.
+
+    Parameters
+    ----------
+    report : polars.DataFrame
+        A :func:`influence_graph.robustness_report` table with at least two sizes.
+    attack : str
+        Attack name or id (``"retweet_ring"`` or ``"A5"``).
+    metrics : sequence of str, optional
+        Metrics drawn, all of the report's by default.
+    target : str, optional
+        The report's first target by default.
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One line per metric; the legend gives its exponent b (gain ≈ c·size^b).
+
+    Examples
+    --------
+    >>> rep = pl.DataFrame({"attack": ["fake_followers"] * 4, "attack_id": ["A1"] * 4,
+    ...                     "size": [10, 100] * 2, "target": ["t"] * 4,
+    ...                     "metric": ["followers"] * 2 + ["spread_defended"] * 2,
+    ...                     "before": [5.0, 5.0, 2.0, 2.0], "gain": [10.0, 100.0, 0.0, 0.0],
+    ...                     "gain_per_100": [100.0] * 2 + [0.0] * 2,
+    ...                     "rank_before": [9] * 4, "rank_after": [1] * 4})
+    >>> [t.get_text() for t in inflation_curves(rep, "A1").axes[0].get_legend().get_texts()]
+    ['followers (b = 1.00)', 'defended (b = 0.00)']
+    """
+    from ..robustness import inflation_exponents  # lazy: robustness imports the estimators
+
+    rep = _report(report)
+    by_id = dict(zip(rep["attack_id"].to_list(), rep["attack"].to_list(), strict=True))
+    names = set(by_id.values())
+    if attack not in names and attack not in by_id:
+        raise bad_param("attack", attack, f"be an attack of the report ({sorted(names)})")
+    name = by_id.get(attack, attack)
+    t = rep.filter(pl.col("attack") == name)
+    targets = list(dict.fromkeys(t["target"].to_list()))
+    target = targets[0] if target is None else target
+    if target not in targets:
+        raise bad_param("target", target, f"be a target of the report ({targets})")
+    t = t.filter(pl.col("target") == target)
+    known = list(dict.fromkeys(t["metric"].to_list()))
+    if metrics is None:
+        metrics = known
+    for m in metrics:
+        if m not in known:
+            raise bad_param("metrics", m, f"be a metric of the report ({known})")
+    if len(set(t["size"].to_list())) < 2:
+        raise bad_param("report", f"one size for {name}", "hold at least two attack sizes")
+    exps = inflation_exponents(t)
+    b = dict(zip(exps["metric"].to_list(), exps["exponent"].to_list(), strict=True))
+    fig, ax = _axes(ax, (6.0, 4.2))
+    colours = ["#7f7f7f", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2",
+               "#bcbd22", "#17becf", "#d62728", "#1f77b4", "#000000"]
+    for k, m in enumerate(metrics):
+        part = t.filter(pl.col("metric") == m).drop_nulls("gain").sort("size")
+        level = float(np.nanmean(np.abs(part["before"].fill_null(0.0).to_numpy())))
+        lo = 1e-3 * level if level > 0 else 1e-12
+        x = part["size"].to_numpy()
+        y = np.maximum(part["gain"].to_numpy().astype(float), lo)
+        defended = m == "spread_defended"
+        ax.plot(x, y, marker="o", ms=4, lw=2.4 if defended else 1.2,
+                color="#1f77b4" if defended else colours[k % len(colours)],
+                label=f"{_METRIC_LABELS.get(m, m)} (b = {b.get(m, float('nan')):.2f})")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.text(0.99, 0.01, "a flat line at the bottom: no gain (drawn at 1/1000 of the score)",
+            transform=ax.transAxes, ha="right", va="bottom", fontsize=6.5, color="#555555")
+    ax.set_xlabel("attack size (fake accounts or actions)")
+    ax.set_ylabel("gain of the target's score (metric's unit)")
+    ax.set_title(f"{t['attack_id'][0]} {name}: gain against size, target {target}",
+                 fontsize=9)
+    ax.legend(fontsize=6.5, loc="upper left", ncols=2)
     return fig
