@@ -67,6 +67,8 @@ _LAZY: dict[str, str] = {
     "inflation_exponents": ".robustness",
     "scores_over_time": ".temporal",
     "score_changes": ".temporal",
+    "explain": ".temporal",
+    "explain_change": ".temporal",
 }
 
 # Functions named like a module of this package (influence_graph.activity is both, via

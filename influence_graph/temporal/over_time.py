@@ -36,7 +36,10 @@ from ..io.dataset import Dataset, make_dataset
 from .score import absolute_score, relative_score
 from .windows import window_bounds
 
-__all__ = ["scores_over_time", "METRICS", "SCORE_COLUMNS"]
+__all__ = [
+    "scores_over_time", "METRICS", "SCORE_COLUMNS", "DEFAULT_REPLICATES", "replicate_seeds",
+    "window_dataset", "window_probabilities", "spread_replicates",
+]
 
 #: Metrics a window can report (the spread is always computed: the score needs it).
 METRICS: tuple[str, ...] = ("actions", "posts", "retweets_received", "unique_engagers", "spread")
@@ -51,7 +54,7 @@ SCORE_COLUMNS: tuple[str, ...] = (
 DEFAULT_REPLICATES = 8
 
 
-def _replicate_seeds(seed: SeedLike, n_windows: int, replicates: int, crn: bool) -> list[list[Any]]:
+def replicate_seeds(seed: SeedLike, n_windows: int, replicates: int, crn: bool) -> list[list[Any]]:
     """Per window, the seeds of its replicates: the same list for every window with CRN."""
     ss = as_seed_sequence(seed)
     if crn:
@@ -60,17 +63,34 @@ def _replicate_seeds(seed: SeedLike, n_windows: int, replicates: int, crn: bool)
     return [list(child.spawn(replicates)) for child in ss.spawn(n_windows)]
 
 
-def _spread_replicates(w: Dataset, seeds: list[Any], opts: dict[str, Any]) -> pl.DataFrame:
-    """``user``, ``spread_replicates`` (List[Float64]): one RIS estimate per seed, on the
-    probabilities :func:`influence_graph.influence` learns for ``w``."""
+def window_dataset(ds: Dataset, start: Any, end: Any) -> tuple[Dataset, int]:
+    """The window's log (events with ``start ≤ timestamp < end``; the follower graph and
+    the users of ``ds``) and its number of events."""
+    w_ev = ds.events.filter(pl.col("timestamp") >= start, pl.col("timestamp") < end)
+    w = make_dataset(events=w_ev, follows=ds.follows, users=ds.users,
+                     name=f"{ds.name}[{start:%Y-%m-%d %H:%M}, {end:%Y-%m-%d %H:%M})")
+    return w, w_ev.height
+
+
+def window_probabilities(w: Dataset) -> tuple[Any, pl.DataFrame]:
+    """The graphs of ``w`` and the learned ``source, target, p`` table that
+    :func:`influence_graph.influence` uses on it (graph and pooling ``"auto"``)."""
     from ..diffusion.choice import resolve_pooling, resolve_spread_graph, spread_probabilities
-    from ..diffusion.probability_graph import probability_graph_on
-    from ..diffusion.replicates import replicate_spreads
     from ..graphs import graphs_of, make_weights
 
     g = graphs_of(w, make_weights(None, None))
     table = spread_probabilities(g, "learned", graph=resolve_spread_graph(w, "auto"),
                                  pooling=resolve_pooling(w, "auto"))
+    return g, table
+
+
+def spread_replicates(g: Any, table: pl.DataFrame, seeds: list[Any],
+                      opts: dict[str, Any]) -> pl.DataFrame:
+    """``user``, ``spread_replicates`` (List[Float64]): one RIS estimate per seed, on the
+    probability ``table`` over the graphs ``g`` (:func:`window_probabilities`)."""
+    from ..diffusion.probability_graph import probability_graph_on
+    from ..diffusion.replicates import replicate_spreads
+
     pg = probability_graph_on(g, table)
     spread, _ = replicate_spreads(pg, seeds, **opts)
     return pl.DataFrame({"user": pg.users, "spread_replicates": spread.T},
@@ -87,7 +107,7 @@ def _one_window(
     from ..metrics.activity import activity
     from ..metrics.observed import observed_influence
 
-    rep = _spread_replicates(w, seeds, opts)
+    rep = spread_replicates(*window_probabilities(w), seeds, opts)
     runs = rep["spread_replicates"].list.to_array(len(seeds)).to_numpy().T  # (R, users)
     mean, se, low, high = replicate_mean(runs, confidence=confidence)
     tab = rep.with_columns(
@@ -192,26 +212,24 @@ def scores_over_time(
         raise bad_param("ds", ds.name, "have events to cut into windows")
     ts = ev["timestamp"]
     bounds = window_bounds(ts.min(), ts.max(), window=window, step=step)
-    seeds = _replicate_seeds(seed, len(bounds), replicates, crn)
+    seeds = replicate_seeds(seed, len(bounds), replicates, crn)
     opts = {"rel_error": rel_error * replicates ** 0.5, "top_k": top_k, "n_jobs": n_jobs,
             "confidence": confidence}
     metrics = list(dict.fromkeys(metrics))
     parts = []
     for (start, end), s in zip(bounds, seeds, strict=True):
-        w_ev = ev.filter(pl.col("timestamp") >= start, pl.col("timestamp") < end)
-        if w_ev.height == 0:
+        w, n_events = window_dataset(ds, start, end)
+        if n_events == 0:
             tab = ds.users.select("user").with_columns(
                 *[pl.lit(None, pl.Float64).alias(c) for c in
                   [m for m in metrics if m != "spread"] + list(SCORE_COLUMNS)],
                 spread_replicates=pl.lit(None, pl.List(pl.Float64)))
         else:
-            w = make_dataset(events=w_ev, follows=ds.follows, users=ds.users,
-                             name=f"{ds.name}[{start:%Y-%m-%d %H:%M}, {end:%Y-%m-%d %H:%M})")
             tab = _one_window(w, metrics, s, opts, confidence)
         parts.append(tab.with_columns(
             window_start=pl.lit(start, pl.Datetime("us", "UTC")),
             window_end=pl.lit(end, pl.Datetime("us", "UTC")),
-            window_events=pl.lit(w_ev.height, pl.Int64),
+            window_events=pl.lit(n_events, pl.Int64),
         ))
     cols = ["user", "window_start", "window_end", "window_events",
             *[m for m in metrics if m != "spread"], *SCORE_COLUMNS, "spread_replicates"]
