@@ -21,7 +21,8 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-TIME_LIMIT_S = {"activity_vs_influence_higgs": 180, "manipulation": 300}
+TIME_LIMIT_S = {"activity_vs_influence_higgs": 180, "manipulation": 300,
+                "stability_over_time": 300}
 
 
 def run_notebook(path: Path, workdir: Path) -> tuple[nbformat.NotebookNode, float]:
@@ -63,8 +64,8 @@ def _check(name: str, tmp_path: Path) -> None:
 
 def test_every_notebook_is_tested():
     assert sorted(p.stem for p in NOTEBOOKS.glob("*.py")) == sorted(
-        ["activity_vs_influence_higgs", "congress_spread", "manipulation", "synthetic_world",
-         "topics_and_perks"]
+        ["activity_vs_influence_higgs", "congress_spread", "manipulation",
+         "stability_over_time", "synthetic_world", "topics_and_perks"]
     )
     assert not list(NOTEBOOKS.glob("*.ipynb")), "commit notebooks as percent-format .py only"
 
@@ -93,6 +94,12 @@ def test_higgs_notebook(tmp_path, higgs_dir, monkeypatch):
 def test_manipulation_notebook(tmp_path, higgs_dir, monkeypatch):
     monkeypatch.setenv("INFLUENCE_GRAPH_DATA", str(higgs_dir.parent))
     _check("manipulation", tmp_path)
+
+
+@pytest.mark.realdata
+def test_stability_notebook(tmp_path, higgs_dir, monkeypatch):
+    monkeypatch.setenv("INFLUENCE_GRAPH_DATA", str(higgs_dir.parent))
+    _check("stability_over_time", tmp_path)
 
 
 def test_notebook_error_fails(tmp_path):
