@@ -338,7 +338,7 @@ def _replicates(table: pl.DataFrame, users: pl.Series, rr_sets: int, plan: _Plan
 
     g = to_probability_graph(table, users)
     # a relative error nobody reaches: every run stops at exactly max_samples
-    spread, se = replicate_spreads(g, plan.seeds, threads=plan.n_jobs, rel_error=1e-12,
+    spread, se, _ = replicate_spreads(g, plan.seeds, threads=plan.n_jobs, rel_error=1e-12,
                                    top_k=None, max_samples=rr_sets, n_jobs=1)
     return _Runs(users=g.users.to_list(), spread=spread, se=se)
 

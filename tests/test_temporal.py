@@ -128,3 +128,66 @@ def test_paired_se_carries_the_crn_covariance():
     assert float((j["se"] / j["unpaired"]).median()) < 0.9
     with pytest.raises(ig.InputValidationError):
         ig.scores_over_time(ds, window="2d", replicates=1)
+
+
+def _reaches(table: pl.DataFrame, targets: set[str]) -> set[str]:
+    """Users with a path of positive-probability edges to one of ``targets`` (included)."""
+    back: dict[str, list[str]] = {}
+    for s, t in table.filter(pl.col("p") > 0).select("source", "target").iter_rows():
+        back.setdefault(t, []).append(s)
+    seen, stack = set(targets), list(targets)
+    while stack:
+        for s in back.get(stack.pop(), []):
+            if s not in seen:
+                seen.add(s)
+                stack.append(s)
+    return seen
+
+
+def test_crn_moves_only_users_that_reach_a_changed_edge(copied):
+    """One extra re-share in the second week: with edge-keyed common random numbers a
+    user's spread moves only if it can reach an edge whose learned probability changed."""
+    from influence_graph.temporal.over_time import window_dataset, window_probabilities
+
+    ev = copied.events
+    rts = ev.filter(pl.col("action").cast(pl.String) == "retweet",
+                    pl.col("event_id").str.ends_with("_2")).sort("event_id")
+    r = rts.row(0, named=True)
+    fol = copied.follows.filter(pl.col("followee") == r["target_user"],
+                                pl.col("follower") != r["user"]).sort("follower")
+    extra = pl.DataFrame([{**r, "user": fol["follower"][0], "event_id": "extra",
+                           "post_id": "extra", "timestamp": r["timestamp"] + timedelta(minutes=1)}],
+                         schema=ev.schema)
+    ds = make_dataset(events=pl.concat([ev, extra]), follows=copied.follows, users=copied.users)
+    ch = ig.score_changes(ig.scores_over_time(ds, window="7d", seed=5))
+    start = ch["window_a"][0]
+    ta, tb = (window_probabilities(window_dataset(ds, s, s + timedelta(days=7))[0])[1]
+              for s in (start, start + timedelta(days=7)))
+    j = ta.join(tb, on=["source", "target"], how="full", coalesce=True, suffix="_b").fill_null(0.0)
+    changed = j.filter(pl.col("p") != pl.col("p_b"))
+    assert changed.height > 0
+    near = _reaches(j.with_columns(p=pl.max_horizontal("p", "p_b")), set(changed["source"]))
+    moved = set(ch.filter(pl.col("delta") != 0)["user"])
+    assert moved and moved <= near
+    # most reach it only through low-probability paths whose coins rarely fall between
+    # the two probabilities; independent seeds move nearly everyone
+    indep = ig.score_changes(ig.scores_over_time(ds, window="7d", seed=5, crn=False))
+    assert len(moved) < 0.5 * copied.n_users < (indep["delta"] != 0).sum()
+
+
+def test_power_benchmark_finds_most_planted_changes():
+    """The documented power figure (benchmarks/bench_change_power.py), on one of its
+    worlds: doubling the re-shares of 40 users (each with ≥ 2) is flagged for ≥ 80 % of
+    them at FDR 5 % with common random numbers."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parents[1] / "benchmarks" / "bench_change_power.py"
+    spec = importlib.util.spec_from_file_location("bench_change_power", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    ds, sizes, _ = bench.planted_world(40, 3)
+    ch = ig.score_changes(ig.scores_over_time(ds, window="7d", seed=1), alpha=0.05)
+    hit = ch.filter(pl.col("user").is_in(sizes["user"].implode()))
+    assert hit.height == 40 and (sizes["added"] >= 1).all()
+    assert float((hit["verdict"] == "real").mean()) >= 0.8

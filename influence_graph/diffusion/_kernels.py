@@ -27,6 +27,7 @@ __all__ = [
     "POS_CAP",
     "seed_state",
     "next_u01",
+    "next_u64",
     "rr_ic_counts",
     "rr_lt_counts",
     "mc_ic_sums",
@@ -72,6 +73,12 @@ def _next(s):
 def next_u01(s):
     """Uniform double in [0, 1) from the top 53 bits."""
     return np.float64(_next(s) >> _U64(11)) * _INV53
+
+
+@njit(cache=True, nogil=True, inline="always")
+def next_u64(s):
+    """The next 64-bit output of the xoshiro256** state ``s``."""
+    return _next(s)
 
 
 # ---------------------------------------------------------------------------- RR sets (IC)

@@ -37,8 +37,9 @@ __all__ = ["replicate_spreads", "replicate_mean", "paired_gain"]
 
 def replicate_spreads(
     g: ProbabilityGraph, seeds: Sequence[Any], *, threads: int = 1, **estimator: Any
-) -> tuple[np.ndarray, np.ndarray]:
-    """``(spread, se)``, each of shape (R, n) in ``g``'s user order: one RIS run per seed.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(spread, se, theta)``: the first two of shape (R, n) in ``g``'s user order, one
+    RIS run per seed, and each run's number of RR sets (int64 R).
 
     ``estimator`` goes to :func:`influence_graph.expected_spread` (each run single-
     threaded when ``threads > 1`` runs the replicates side by side; results do not
@@ -46,19 +47,20 @@ def replicate_spreads(
     """
     from .spread import expected_spread
 
-    def one(seed: Any) -> tuple[np.ndarray, np.ndarray]:
+    def one(seed: Any) -> tuple[np.ndarray, np.ndarray, int]:
         kw = dict(estimator)
         if threads > 1:
             kw["n_jobs"] = 1
-        t = expected_spread(g, seed=seed, **kw).table
-        return t["spread"].to_numpy(), t["se"].to_numpy()
+        res = expected_spread(g, seed=seed, **kw)
+        return res.table["spread"].to_numpy(), res.table["se"].to_numpy(), res.n_samples
 
     if threads > 1 and len(seeds) > 1:
         with ThreadPoolExecutor(min(threads, len(seeds))) as pool:
             runs = list(pool.map(one, seeds))
     else:
         runs = [one(s) for s in seeds]
-    return np.vstack([r[0] for r in runs]), np.vstack([r[1] for r in runs])
+    return (np.vstack([r[0] for r in runs]), np.vstack([r[1] for r in runs]),
+            np.array([r[2] for r in runs], np.int64))
 
 
 def replicate_mean(

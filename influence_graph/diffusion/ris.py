@@ -21,6 +21,12 @@ the same totals. Block ``i`` draws from ``task_seeds(seed, ·)[i]``; rounds doub
 at most 8×) until the target users
 reach ``rel_error`` or a budget stops the run.
 
+``coins="edge"`` keys every coin on the RR set and the edge instead
+(:mod:`._keyed_kernels`): same roots, same estimator, and two graphs over the same
+users then share every RR set their probabilities do not tell apart — the common
+random numbers a paired comparison of two graphs needs. A fixed θ (``max_samples``
+with a ``rel_error`` no run reaches) makes the pairing complete.
+
 Examples
 --------
 >>> import polars as pl
@@ -44,6 +50,7 @@ import numpy as np
 
 from .._rng import SeedLike, as_seed_sequence, task_seeds
 from ..parallel import TaskRunner
+from . import _keyed_kernels as kk
 from . import _kernels as kn
 from .probability_graph import ProbabilityGraph
 from ._rr_layout import RRLayout, build_layout
@@ -82,6 +89,7 @@ class _RRShared:
     n: int
     ic: RRLayout | None = None
     lt: tuple[np.ndarray, ...] | None = None  # in_indptr, in_indices, in_p, in_shared_p
+    keyed: tuple[np.ndarray, ...] | None = None  # in_indptr, in_indices, in_p (coins="edge")
 
 
 def _rr_task(shared: _RRShared, seeds: np.ndarray,
@@ -89,6 +97,12 @@ def _rr_task(shared: _RRShared, seeds: np.ndarray,
     """Sample ``sizes[i]`` RR sets from ``seeds[i]``; counts per user code and stats."""
     n = shared.n
     stats = np.zeros(2, np.int64)
+    if shared.keyed is not None:
+        counts = np.zeros(n, np.int64)
+        kernel = kk.rr_ic_counts_keyed if shared.model == "ic" else kk.rr_lt_counts_keyed
+        kernel(*shared.keyed, seeds, sizes, counts, np.zeros(n, np.uint8),
+               np.empty(n, np.int32), stats)
+        return counts, stats
     if shared.ic is not None:
         lay = shared.ic
         counts = np.zeros(n, np.int64)
@@ -102,9 +116,13 @@ def _rr_task(shared: _RRShared, seeds: np.ndarray,
     return sc[:, 1].copy(), stats
 
 
-def rr_shared(g: ProbabilityGraph, model: str, *, sampler: str = "auto") -> _RRShared:
+def rr_shared(g: ProbabilityGraph, model: str, *, sampler: str = "auto",
+              coins: str = "stream") -> _RRShared:
     """What the RR-set kernels read: the packed layout (IC, see
-    :mod:`._rr_layout`) or the in-CSR with each node's shared in-edge weight (LT)."""
+    :mod:`._rr_layout`) or the in-CSR with each node's shared in-edge weight (LT);
+    with ``coins="edge"`` the in-CSR for the edge-keyed kernels of :mod:`._keyed_kernels`."""
+    if coins == "edge":
+        return _RRShared(model, g.n, keyed=(g.in_indptr, g.in_indices, g.in_p))
     if model == "ic":
         return _RRShared("ic", g.n, ic=build_layout(g, sampler=sampler))
     return _RRShared(model, g.n, lt=(g.in_indptr, g.in_indices, g.in_p, g.in_shared_p))
@@ -122,6 +140,7 @@ def rr_intervals(counts: np.ndarray, theta: int, n: int, confidence: float, inte
 def ris_estimate(
     g: ProbabilityGraph, model: str, rule: StopRule, *, seed: SeedLike, n_jobs: int | None = 1,
     executor: Any = None, progress: bool = False, interval: str = "wilson",
+    coins: str = "stream",
 ) -> Estimate:
     """Run the RIS stopping rule and return per-user estimates (see module docstring)."""
     rel_error, confidence, top_k, min_spread = (rule.rel_error, rule.confidence, rule.top_k,
@@ -148,7 +167,8 @@ def ris_estimate(
             "rounds": 0, "rr_sets": 0, "block_size": BLOCK_SIZE, "blocks": 0,
             "mean_rr_size": 1.0, "edge_visits": 0, "sampling_seconds": 0.0,
             "interval": interval, "users_below_min_count": 0})
-    with TaskRunner(rr_shared(g, model), n_jobs=n_jobs, executor=executor) as runner:
+    with TaskRunner(rr_shared(g, model, coins=coins), n_jobs=n_jobs,
+                    executor=executor) as runner:
         while True:
             nb = next_blocks
             sizes = np.full(nb, BLOCK_SIZE, np.int64)
@@ -228,6 +248,7 @@ def ris_estimate(
         "edge_visits": int(stats[1]),
         "sampling_seconds": sample_secs,
         "interval": interval,
+        "coins": coins,
         "users_below_min_count": int((cand & (counts < MIN_EXPECTED_COUNT)).sum()),
     }
     return Estimate(spread=spread, se=se, ci_low=lo, ci_high=hi, n_samples=theta, target_met=met,

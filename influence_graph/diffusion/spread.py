@@ -96,8 +96,9 @@ class SpreadResult:
 
 
 def _check_params(model, estimator, rel_error, confidence, top_k, min_spread, max_samples,
-                  max_seconds, max_memory, interval, relative_to):
+                  max_seconds, max_memory, interval, relative_to, coins):
     check_choice("model", model, ("ic", "lt"))
+    check_choice("coins", coins, ("stream", "edge"))
     check_choice("estimator", estimator, ESTIMATORS)
     check_choice("interval", interval, INTERVALS)
     check_choice("relative_to", relative_to, RELATIVE_TO)
@@ -148,6 +149,7 @@ def expected_spread(
     progress: bool = False,
     interval: Literal["wilson", "jeffreys"] = "wilson",
     relative_to: Literal["spread", "outward"] = "spread",
+    coins: Literal["stream", "edge"] = "stream",
 ) -> SpreadResult:
     r"""Estimate the expected spread σ(v) of every user, with standard errors and intervals.
 
@@ -214,6 +216,15 @@ def expected_spread(
         What ``rel_error`` is relative to. ``"outward"`` (spread − 1, Nguyen et al.
         2017) is stricter: a user with outward 0.01 needs ~100× more samples than
         one with outward 1 for the same ε.
+    coins : {"stream", "edge"}
+        RIS only. ``"stream"`` (default): each RR set draws its coins from a stream of
+        its own, with the fastest sampler per user. ``"edge"``: each coin is a hash of
+        the RR set's key and the edge (IC) or node (LT), so that two probability
+        graphs over the same users, estimated with the same ``seed`` and a fixed θ
+        (``max_samples``), draw identical RR sets except where a coin falls between
+        an edge's two probabilities: **common random numbers per edge**, for paired
+        comparisons (:func:`influence_graph.scores_over_time`). Same distribution,
+        slower on users with many low-probability in-edges.
 
     Returns
     -------
@@ -329,7 +340,7 @@ def expected_spread(
     """
     t0 = time.perf_counter()
     _check_params(model, estimator, rel_error, confidence, top_k, min_spread, max_samples,
-                  max_seconds, max_memory, interval, relative_to)
+                  max_seconds, max_memory, interval, relative_to, coins)
     jobs = resolve_n_jobs(n_jobs) if executor is None else 1
     budget = _budget.default_budget() if max_memory is None else int(max_memory)
     if isinstance(probabilities, pl.DataFrame):
@@ -360,7 +371,7 @@ def expected_spread(
         est = Estimate.exact(spread, n_samples=worlds, stop_reason="exact",
                              extra={"worlds": worlds})
     elif estimator == "ris":
-        est = ris_estimate(g, model, rule, interval=interval, **common)
+        est = ris_estimate(g, model, rule, interval=interval, coins=coins, **common)
     else:
         est = mc_estimate(g, model, rule, **common)
     table = _table(g, est)
@@ -376,7 +387,7 @@ def expected_spread(
         "settings": {"model": model, "estimator": estimator, "rel_error": rel_error,
                      "confidence": confidence, "top_k": top_k, "min_spread": min_spread,
                      "max_samples": max_samples, "max_seconds": max_seconds,
-                     "relative_to": relative_to,
+                     "relative_to": relative_to, "coins": coins,
                      "interval": interval if estimator == "ris" else est.extra.get("interval")},
         "input_sha256": g.sha256(),
         "n_users": g.n,

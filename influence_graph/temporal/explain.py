@@ -64,15 +64,9 @@ from .._rng import SeedLike, as_seed_sequence
 from .._validation import bad_param, check_dataset, check_int, check_number
 from ..graphs.credible import engagement_pairs
 from ..io.dataset import Dataset
-from .over_time import (
-    DEFAULT_REPLICATES,
-    replicate_seeds,
-    spread_replicates,
-    window_dataset,
-    window_probabilities,
-)
+from .over_time import DEFAULT_REPLICATES, replicate_seeds, window_probabilities, window_runs
 from .score import absolute_score, relative_score
-from .windows import parse_duration
+from .windows import window_bounds
 
 __all__ = [
     "explain",
@@ -196,6 +190,22 @@ def _check_start(name: str, value: object) -> datetime:
     return value
 
 
+def _grid_index(name: str, start: datetime, bounds: list[tuple[datetime, datetime]],
+                events: pl.DataFrame) -> int:
+    """Position of ``start`` among the window starts; an error names those with events."""
+    starts = [b[0] for b in bounds]
+    if start in starts:
+        i = starts.index(start)
+        ts = events["timestamp"]
+        if ts.filter((ts >= bounds[i][0]) & (ts < bounds[i][1])).len():
+            return i
+    ts = events["timestamp"]
+    live = [f"{a:%Y-%m-%d %H:%M}" for a, b in bounds if ts.filter((ts >= a) & (ts < b)).len()]
+    shown = ", ".join(live[:6]) + (", …" if len(live) > 6 else "")
+    raise bad_param(name, start, "start a window of this log's grid that has events "
+                    f"(the window_start values of scores_over_time: {shown})")
+
+
 # ---- the forward estimate with paired coins -----------------------------------------------
 
 
@@ -314,6 +324,7 @@ def explain_change(
     window_b: datetime,
     *,
     window: str = "7d",
+    step: str | None = None,
     seed: SeedLike = None,
     runs: int = 2000,
     far_quantile: float = 0.9,
@@ -329,9 +340,12 @@ def explain_change(
     ds : Dataset
     user : str
     window_a, window_b : datetime
-        Window starts (``window_start`` of :func:`scores_over_time`), timezone-aware.
-    window : str
-        Window length, a polars duration string.
+        Window starts (``window_start`` of :func:`scores_over_time` with the same
+        ``window`` and ``step``), timezone-aware.
+    window, step : str
+        Window length and step, polars duration strings, as in
+        :func:`scores_over_time`: every window of that grid is needed, because common
+        random numbers run every window at the same number of RR sets.
     seed : int, SeedSequence, Generator or None
         The seed of :func:`scores_over_time` (the reported spreads are its, with common
         random numbers) and of the forward runs' coins.
@@ -359,35 +373,30 @@ def explain_change(
     user = _check_user(ds, user)
     start_a = _check_start("window_a", window_a)
     start_b = _check_start("window_b", window_b)
-    length = parse_duration("window", window)
     runs = int(check_int("runs", runs, low=1))  # type: ignore[arg-type]
     check_number("far_quantile", far_quantile, low=0.0, high=1.0)
     check_int("replicates", replicates, low=2)
     check_number("rel_error", rel_error, low=0.0, low_open=True)
     check_int("top_k", top_k, low=1, allow_none=True)
     check_int("n_jobs", n_jobs, low=1, allow_none=True)
-    bounds = [(start_a, start_a + length), (start_b, start_b + length)]
-    wins = []
-    for name, (start, end) in zip(("window_a", "window_b"), bounds, strict=True):
-        w, n = window_dataset(ds, start, end)
-        if n == 0:
-            raise bad_param(name, start, f"start a window with events (none in [{start}, {end}))")
-        wins.append(w)
-    wa, wb = wins
-    seeds = replicate_seeds(seed, 1, replicates, True)[0]
+    ts = ds.events["timestamp"]
+    bounds = window_bounds(ts.min(), ts.max(), window=window, step=step)
+    idx = [_grid_index(name, start, bounds, ds.events)
+           for name, start in (("window_a", start_a), ("window_b", start_b))]
+    seeds = replicate_seeds(seed, len(bounds), replicates, True)
     opts = {"rel_error": rel_error * replicates ** 0.5, "top_k": top_k, "n_jobs": n_jobs,
             "confidence": 0.95}
-    ga, ta = window_probabilities(wa)
-    gb, tb = window_probabilities(wb)
-    spreads = []
-    for g, t in ((ga, ta), (gb, tb)):
-        rep = spread_replicates(g, t, seeds, opts)
-        spreads.append(rep.select("user", spread=pl.col("spread_replicates").list.mean()))
+    wins, _ = window_runs(ds, bounds, seeds, opts, crn=True, keep=idx)
+    run_a, run_b = wins[idx[0]], wins[idx[1]]
+    wa, wb = run_a.dataset, run_b.dataset
+    ta, tb = run_a.table, run_b.table
+    spreads = [r.replicates.select("user", spread=pl.col("spread_replicates").list.mean())
+               for r in (run_a, run_b)]  # type: ignore[union-attr]
     sa, sb = spreads
     s_a = float(sa.filter(pl.col("user") == user)["spread"][0])
     s_b = float(sb.filter(pl.col("user") == user)["spread"][0])
 
-    e = _edges(ga.users["user"], ta, tb)
+    e = _edges(run_a.graph.users, ta, tb)  # type: ignore[union-attr,arg-type]
     root = e.users.index(user)
     changed = e.p_a != e.p_b
     out_u = (e.source == user).to_numpy()
@@ -444,7 +453,7 @@ def explain_change(
     posts = [int(w.events.filter(pl.col("user") == user, pl.col("action") == "post").height)
              for w in (wa, wb)]
     summary = _change_summary(table, s_a, s_b, score_delta, posts)
-    return ChangeExplanation(user, bounds[0], bounds[1], s_a, s_b, delta, sc_a, sc_b,
+    return ChangeExplanation(user, bounds[idx[0]], bounds[idx[1]], s_a, s_b, delta, sc_a, sc_b,
                              score_delta, rel_a, rel_b, relative_delta, posts[0], posts[1],
                              table, summary)
 

@@ -4,12 +4,14 @@ Each window's log (events with ``start ≤ timestamp < end``; the follower graph
 user universe of the whole data set) gets the counts of :func:`influence_graph.activity`
 and :func:`influence_graph.observed_influence`, and R expected-spread runs (RIS) on the
 probabilities :func:`influence_graph.influence` learns for it. Every window uses the
-**same seeds**: RR sets have
-the same roots and each draws from its own stream, so a window whose evidence equals
-another's gives bit-identical estimates (a change of exactly 0), and windows whose
-evidence differs in a few places share most of their RR sets — estimator noise does
-not masquerade as change. ``crn=False`` gives each window its own seed (for
-comparison: then identical evidence still moves by sampling noise).
+**same seeds**, **edge-keyed coins** (``expected_spread(..., coins="edge")``: the edge
+u → v is live in an RR set when a hash of the RR set's key and (u, v) falls below its
+probability) and **one fixed θ** (:func:`window_runs`). So a window whose evidence
+equals another's gives bit-identical estimates (a change of exactly 0), an edge whose
+probability did not change draws the same coin in every window, and a user's spread
+moves only where it can reach an edge whose probability changed — estimator noise
+does not masquerade as change. ``crn=False`` gives each window its own seeds and the
+adaptive θ (for comparison: then identical evidence still moves by sampling noise).
 
 Examples
 --------
@@ -25,6 +27,8 @@ True
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import numpy as np
@@ -32,13 +36,14 @@ import polars as pl
 
 from .._rng import SeedLike, as_seed_sequence
 from .._validation import bad_param, check_dataset, check_int, check_number
+from ..diffusion.probability_graph import ProbabilityGraph
 from ..io.dataset import Dataset, make_dataset
 from .score import absolute_score, relative_score
 from .windows import window_bounds
 
 __all__ = [
     "scores_over_time", "METRICS", "SCORE_COLUMNS", "DEFAULT_REPLICATES", "replicate_seeds",
-    "window_dataset", "window_probabilities", "spread_replicates",
+    "window_dataset", "window_probabilities", "window_runs", "WindowRun",
 ]
 
 #: Metrics a window can report (the spread is always computed: the score needs it).
@@ -84,31 +89,109 @@ def window_probabilities(w: Dataset) -> tuple[Any, pl.DataFrame]:
     return g, table
 
 
-def spread_replicates(g: Any, table: pl.DataFrame, seeds: list[Any],
-                      opts: dict[str, Any]) -> pl.DataFrame:
-    """``user``, ``spread_replicates`` (List[Float64]): one RIS estimate per seed, on the
-    probability ``table`` over the graphs ``g`` (:func:`window_probabilities`)."""
-    from ..diffusion.probability_graph import probability_graph_on
-    from ..diffusion.replicates import replicate_spreads
+#: ``rel_error`` of the fixed-θ runs (no run reaches it: ``max_samples`` stops them).
+_FIXED = 1e-12
 
-    pg = probability_graph_on(g, table)
-    spread, _ = replicate_spreads(pg, seeds, **opts)
+
+@dataclass(frozen=True)
+class WindowRun:
+    """One window of :func:`window_runs`.
+
+    Attributes
+    ----------
+    start, end : datetime
+    dataset : Dataset
+        The window's log (:func:`window_dataset`).
+    events : int
+    table : polars.DataFrame or None
+        The learned ``source, target, p`` (None without events).
+    graph : ProbabilityGraph or None
+        ``table`` on the data set's user index (the same codes in every window).
+    replicates : polars.DataFrame or None
+        ``user``, ``spread_replicates`` (List[Float64], one RIS estimate per replicate
+        seed); None without events or when the window was not asked for.
+    """
+
+    start: datetime
+    end: datetime
+    dataset: Dataset
+    events: int
+    table: pl.DataFrame | None
+    graph: ProbabilityGraph | None
+    replicates: pl.DataFrame | None
+
+
+def _replicate_table(pg: ProbabilityGraph, spread: np.ndarray) -> pl.DataFrame:
     return pl.DataFrame({"user": pg.users, "spread_replicates": spread.T},
                         schema={"user": pl.String,
-                                "spread_replicates": pl.Array(pl.Float64, len(seeds))}
+                                "spread_replicates": pl.Array(pl.Float64, spread.shape[0])}
                         ).with_columns(pl.col("spread_replicates").cast(pl.List(pl.Float64)))
 
 
-def _one_window(
-    w: Dataset, metrics: Sequence[str], seeds: list[Any], opts: dict[str, Any],
-    confidence: float,
-) -> pl.DataFrame:
+def window_runs(
+    ds: Dataset, bounds: Sequence[tuple[datetime, datetime]], seeds: Sequence[list[Any]],
+    opts: dict[str, Any], *, crn: bool, keep: Sequence[int] | None = None,
+) -> tuple[list[WindowRun], int | None]:
+    """Each window's learned probabilities and R spread runs; and the common θ.
+
+    With ``crn`` every replicate runs with edge-keyed coins (``coins="edge"``) at one
+    **fixed θ** shared by every window and replicate: θ is the largest that the
+    adaptive rule (``opts``) picks for replicate 0 of any window, so every window meets
+    the precision target, and two windows' run r then differ only through the coins
+    that fall between an edge's two probabilities. Without ``crn``: the adaptive rule,
+    per-RR-set streams and each window's own seeds. ``keep``: the windows whose
+    replicates are wanted (default all); the others are still needed for θ. Returns
+    the runs and θ (None without ``crn`` or without events).
+    """
+    from ..diffusion.probability_graph import probability_graph_on
+    from ..diffusion.replicates import replicate_spreads
+
+    wanted = set(range(len(bounds)) if keep is None else keep)
+    runs: list[WindowRun] = []
+    for start, end in bounds:
+        w, n_events = window_dataset(ds, start, end)
+        table = pg = None
+        if n_events:
+            g, table = window_probabilities(w)
+            pg = probability_graph_on(g, table)
+        runs.append(WindowRun(start, end, w, n_events, table, pg, None))
+    live = [i for i, r in enumerate(runs) if r.graph is not None]
+    theta = None
+    pilot: dict[int, np.ndarray] = {}
+    fixed = dict(opts)
+    if crn and live:
+        thetas = {}
+        for i in live:
+            res = replicate_spreads(runs[i].graph, seeds[i][:1], coins="edge", **opts)
+            pilot[i] = res[0]
+            thetas[i] = int(res[2][0])
+        theta = max(thetas.values())
+        pilot = {i: v for i, v in pilot.items() if thetas[i] == theta}
+        fixed.update(coins="edge", rel_error=_FIXED, max_samples=theta)
+    out = []
+    for i, r in enumerate(runs):
+        if i in wanted and r.graph is not None:
+            if i in pilot:  # the adaptive run stopped at θ: the fixed run's very bits
+                rest = replicate_spreads(r.graph, seeds[i][1:], **fixed)[0]
+                spread = np.vstack([pilot[i], rest])
+            else:
+                spread = replicate_spreads(r.graph, seeds[i], **fixed)[0]
+            r = WindowRun(r.start, r.end, r.dataset, r.events, r.table, r.graph,
+                          _replicate_table(r.graph, spread))
+        out.append(r)
+    return out, theta
+
+
+def _one_window(run: WindowRun, metrics: Sequence[str], confidence: float) -> pl.DataFrame:
     from ..diffusion.replicates import replicate_mean
     from ..metrics.activity import activity
     from ..metrics.observed import observed_influence
 
-    rep = spread_replicates(*window_probabilities(w), seeds, opts)
-    runs = rep["spread_replicates"].list.to_array(len(seeds)).to_numpy().T  # (R, users)
+    w, rep = run.dataset, run.replicates
+    if rep is None:  # pragma: no cover - window_runs fills every window with events
+        raise ValueError(f"window {run.start} has no spread runs")
+    r = int(rep["spread_replicates"].list.len().max())  # type: ignore[arg-type]
+    runs = rep["spread_replicates"].list.to_array(r).to_numpy().T  # (R, users)
     mean, se, low, high = replicate_mean(runs, confidence=confidence)
     tab = rep.with_columns(
         spread=pl.Series(mean), spread_se=pl.Series(se),
@@ -158,11 +241,14 @@ def scores_over_time(
         One seed for every window (common random numbers), or the key of the windows'
         own seeds with ``crn=False``.
     crn : bool
-        Common random numbers across windows (default True).
+        Common random numbers across windows (default True): the same seeds, edge-keyed
+        coins and one θ for every window and replicate (the largest θ that the
+        precision rule picks for replicate 0 of any window).
     replicates : int
         R ≥ 2 independent RIS runs per window (seeds spawned from ``seed``; the same R
-        seeds in every window with ``crn``), each at ``rel_error·√R``, so the R runs
-        together cost about one run at ``rel_error``. The window's spread is their
+        seeds in every window with ``crn``), each at ``rel_error·√R`` (with ``crn``:
+        at the common θ that the worst window needs for it), so the R runs together
+        cost about one run at ``rel_error``. The window's spread is their
         mean, ``spread_se`` their standard deviation / √R, the interval a t interval
         (R − 1 degrees of freedom), and ``spread_replicates`` keeps the R values, so
         that :func:`~.changes.score_changes` can pair run r of one window with run r
@@ -217,15 +303,16 @@ def scores_over_time(
             "confidence": confidence}
     metrics = list(dict.fromkeys(metrics))
     parts = []
-    for (start, end), s in zip(bounds, seeds, strict=True):
-        w, n_events = window_dataset(ds, start, end)
+    runs, _ = window_runs(ds, bounds, seeds, opts, crn=crn)
+    for run in runs:
+        start, end, n_events = run.start, run.end, run.events
         if n_events == 0:
             tab = ds.users.select("user").with_columns(
                 *[pl.lit(None, pl.Float64).alias(c) for c in
                   [m for m in metrics if m != "spread"] + list(SCORE_COLUMNS)],
                 spread_replicates=pl.lit(None, pl.List(pl.Float64)))
         else:
-            tab = _one_window(w, metrics, s, opts, confidence)
+            tab = _one_window(run, metrics, confidence)
         parts.append(tab.with_columns(
             window_start=pl.lit(start, pl.Datetime("us", "UTC")),
             window_end=pl.lit(end, pl.Datetime("us", "UTC")),
