@@ -168,8 +168,8 @@ def influence(
         Also compute the **defended score** (``defended_*`` columns; null otherwise):
         the same expected spread, same probability method and seed, on the data set's
         *credible* links only — a follow or engagement counts when the account behind
-        it has an audience the source does not already have
-        (:mod:`influence_graph.graphs.credible`). Bought followers, retweet bots and
+        it has an audience the source does not already have and is not a pay-back
+        inside an engagement pod (:mod:`influence_graph.graphs.credible`). Bought followers, retweet bots and
         sybil rings whose audience is the target's own add nothing to it; compromised
         or collusive real accounts still do (docs: manipulation). Costs one more
         spread estimate. Not available with ``probabilities="given"`` (measured

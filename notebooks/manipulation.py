@@ -28,7 +28,9 @@
 #   paired interval on the gain (the same random streams before and after).
 # - `ig.influence(ds, defended=True)` adds `defended_spread`: learned expected spread
 #   counted on the **credible** links only — a follow or engagement counts when the
-#   account behind it has an audience the source does not already have.
+#   account behind it has an audience the source does not already have, and is not a
+#   pay-back inside a pod (the two engage each other, or the engager also re-shares
+#   three or more of the source's mutual re-sharers).
 
 # %%
 import time

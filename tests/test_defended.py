@@ -99,6 +99,33 @@ def test_mutual_engagement_is_not_credible():
     assert "r1" not in kept and "r2" not in kept and "r5" in kept
 
 
+def test_pod_member_without_posts_closes_the_pod():
+    # t, a, b, c re-share each other's posts (a pod of four with posts); m has no post
+    # and re-shares all four; f, an honest fan with a follower of their own, re-shares t
+    # and a. Every one of them has an outside fan, so the audience rule credits all.
+    names = ["t", "a", "b", "c"]
+    rows = [(u, "post", None, f"p{u}", None) for u in names]
+    rows += [(v, "retweet", u, f"r{u}{v}", f"p{u}") for u in names for v in names if u != v]
+    rows += [("m", "retweet", u, f"rm{u}", f"p{u}") for u in names]
+    rows += [("f", "retweet", "t", "rft", "pt"), ("f", "retweet", "a", "rfa", "pa")]
+    rows += [(f"x{u}", "retweet", u, f"rx{u}", f"p{u}") for u in [*names, "m", "f"]
+             if u not in ("m", "f")]
+    fo = pl.DataFrame({"follower": ["xm", "xf"], "followee": ["m", "f"]})
+    ds = make_dataset(events=_events(rows), follows=fo)
+    pod = dict(((s, v), c) for s, v, c in credible_pairs(ds).rows())
+    open_ = dict(((s, v), c) for s, v, c in credible_pairs(ds, closure=None).rows())
+    # m engages t and three of t's mutual partners (a, b, c): it closes the pod
+    assert open_[("t", "m")] and not pod[("t", "m")]
+    assert not pod[("a", "m")]
+    # f engages only one of t's partners: an honest fan, still credible
+    assert pod[("t", "f")] and pod[("a", "f")]
+    # ... unless a single closed triangle is taken for a pod
+    one = dict(((s, v), c) for s, v, c in credible_pairs(ds, closure=1).rows())
+    assert not one[("t", "f")]
+    with pytest.raises(InputValidationError, match="closure"):
+        credible_pairs(ds, closure=0)
+
+
 # ---- the influence() columns ----------------------------------------------------------------
 
 

@@ -11,7 +11,14 @@ follows them or engages their content, over the whole log. With ``reciprocity=Tr
 other** — *v* engages content of *s* and *s* engages content of *v* — is not credible
 either, in both directions: mutual engagement is the signature of an engagement pod,
 where the re-share pays back a re-share instead of telling that the content moved
-someone. Mutual follows are not discounted (following back is ordinary).
+someone. Mutual follows are not discounted (following back is ordinary). The same rule
+closes the pod around its members who have nothing to pay back (no posts of their
+own): a pair where *v* engages *s* is not credible either when *v* also engages at least
+``closure`` (:data:`POD_CLOSURE` = 3) accounts that engage *s* **mutually** — *v*
+re-shares *s* and *s*'s ring of mutual re-sharers, the closed triangles of a pod. (On
+the clean synthetic world 2 of its 12,566 engagement pairs close 3 such triangles; on
+Higgs 0.40 % of 461,192; a pod's members without posts close as many as the pod has
+posting members.)
 
 Why this blunts bought influence. An account that exists to inflate *s* — a bought
 follower, a bot that re-shares every post — has no audience of its own, or only the
@@ -51,12 +58,17 @@ import dataclasses
 import numpy as np
 import polars as pl
 
-from .._validation import check_dataset
+from .._validation import check_dataset, check_int
 from ..io.dataset import Dataset
 from .exposure import with_exposure_source
 from .layers import CHANNELS
 
-__all__ = ["audience_pairs", "engagement_pairs", "credible_pairs", "credible_dataset"]
+__all__ = ["audience_pairs", "engagement_pairs", "credible_pairs", "credible_dataset",
+           "POD_CLOSURE"]
+
+#: Accounts in mutual engagement with *s* that *v* must also engage for the pair (s, v)
+#: to count as closing a pod (module docstring).
+POD_CLOSURE = 3
 
 
 def audience_pairs(ds: Dataset) -> pl.DataFrame:
@@ -100,7 +112,8 @@ def engagement_pairs(ds: Dataset) -> pl.DataFrame:
     return pairs.filter(pl.col("source") != pl.col("target")).unique().sort("source", "target")
 
 
-def credible_pairs(ds: Dataset, *, reciprocity: bool = True) -> pl.DataFrame:
+def credible_pairs(ds: Dataset, *, reciprocity: bool = True,
+                   closure: int | None = POD_CLOSURE) -> pl.DataFrame:
     """Each audience pair with whether it is credible (module docstring).
 
     Parameters
@@ -108,6 +121,9 @@ def credible_pairs(ds: Dataset, *, reciprocity: bool = True) -> pl.DataFrame:
     ds : Dataset
     reciprocity : bool
         Also discount pairs of users who engage each other (pods).
+    closure : int or None
+        With ``reciprocity``: also discount a pair (s, v) where v engages s and at
+        least ``closure`` accounts that engage s mutually; None: no such rule.
 
     Returns
     -------
@@ -120,6 +136,7 @@ def credible_pairs(ds: Dataset, *, reciprocity: bool = True) -> pl.DataFrame:
     check_dataset("ds", ds)
     if not isinstance(reciprocity, bool):
         raise TypeError(f"The 'reciprocity' parameter must be a bool; got {reciprocity!r:.60}")
+    check_int("closure", closure, low=1, allow_none=True)
     pairs = audience_pairs(ds)
     names = ds.user_ids.cast(pl.String)
     code = pl.DataFrame({"user": names, "code": np.arange(names.len(), dtype=np.int64)})
@@ -138,15 +155,29 @@ def credible_pairs(ds: Dataset, *, reciprocity: bool = True) -> pl.DataFrame:
         return out
     eng = engagement_pairs(ds)
     mutual = eng.join(eng.rename({"source": "target", "target": "source"}),
-                      on=["source", "target"]).with_columns(_mutual=pl.lit(True))
-    return out.join(mutual, on=["source", "target"], how="left", maintain_order="left").select(
-        "source", "target", credible=pl.col("credible") & ~pl.col("_mutual").fill_null(False))
+                      on=["source", "target"])
+    bad = mutual
+    if closure is not None and mutual.height:
+        bad = pl.concat([mutual, _pod_closing(eng, mutual, closure)]).unique()
+    bad = bad.with_columns(_bad=pl.lit(True))
+    return out.join(bad, on=["source", "target"], how="left", maintain_order="left").select(
+        "source", "target", credible=pl.col("credible") & ~pl.col("_bad").fill_null(False))
 
 
-def credible_dataset(ds: Dataset, *, reciprocity: bool = True) -> Dataset:
+def _pod_closing(eng: pl.DataFrame, mutual: pl.DataFrame, closure: int) -> pl.DataFrame:
+    """Engagement pairs (s, v) where v also engages ≥ ``closure`` mutual partners of s."""
+    # (s, x) mutual and v engages x: one row per closed triangle s-x-v
+    tri = mutual.rename({"target": "x"}).join(
+        eng.rename({"source": "x", "target": "v"}), on="x").filter(pl.col("v") != pl.col("source"))
+    counts = tri.group_by("source", "v").len().filter(pl.col("len") >= closure)
+    return counts.select("source", target="v").join(eng, on=["source", "target"], how="semi")
+
+
+def credible_dataset(ds: Dataset, *, reciprocity: bool = True,
+                     closure: int | None = POD_CLOSURE) -> Dataset:
     """``ds`` with only its credible follows and engagements (posts are all kept).
 
-    ``reciprocity`` is that of :func:`credible_pairs`.
+    ``reciprocity`` and ``closure`` are those of :func:`credible_pairs`.
 
     Each kept engagement's ``target_user`` is set to its exposure source, resolved on
     the whole log, so dropping a link never changes who gets the credit for another.
@@ -158,7 +189,8 @@ def credible_dataset(ds: Dataset, *, reciprocity: bool = True) -> Dataset:
         Same users, posts and probabilities; the follow rows and engagement events of
         non-credible pairs removed.
     """
-    bad = credible_pairs(ds, reciprocity=reciprocity).filter(~pl.col("credible"))
+    bad = credible_pairs(ds, reciprocity=reciprocity, closure=closure).filter(
+        ~pl.col("credible"))
     bad = bad.select("source", "target")
     if bad.height == 0:
         return ds
