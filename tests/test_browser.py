@@ -7,9 +7,9 @@ event it lists the images that did not decode and every resource the page fetche
 proxy on loopback, so a request the page cannot see (a prefetch, a font, a beacon) is
 caught too — except the browser's own service calls, which Chromium makes for any page
 (even an empty one, flags notwithstanding) to the hosts in :data:`BROWSER_OWN`; a page's
-own request to those hosts still shows in its resource list. Outside CI the test skips, with a message, when ``chromium`` is missing;
-in CI ``.ci/run`` installs it first (``IG_BROWSER_UNAVAILABLE`` carries the reason when
-it could not).
+own request to those hosts still shows in its resource list. Outside CI the test
+skips, with a message, when ``chromium`` is missing; in CI ``.ci/run`` installs it
+first (``IG_BROWSER_UNAVAILABLE`` carries the reason when it could not).
 """
 
 from __future__ import annotations
