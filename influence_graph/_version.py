@@ -23,4 +23,8 @@ __version__ = "0.1.0"
 # and learned probabilities as logs naming the parent's author); PageRank by a
 # deterministic power iteration (igraph's PRPACK differed in the last bits between runs).
 # Unchanged on the synthetic world, Higgs and Congress.
-model_version = "2026.12.1"
+# 2026.12.2: the defended score also drops an engager that closes a pod (re-shares the
+# source and >= 3 of its mutual re-sharers; graphs/credible.py); scores_over_time draws
+# edge-keyed coins at one fixed number of RR sets for every window (temporal/over_time.py).
+# influence()'s spread and every other estimate are unchanged.
+model_version = "2026.12.2"
