@@ -21,7 +21,8 @@ is content they pass on that nobody re-shares in turn, so their learned rate fal
 and among the **untouched** users (the rest, whose spread can still move through a
 re-sharer further along); writes benchmarks/results/change_power.csv and change_power_by_size.csv.
 
-Run: ``python benchmarks/bench_change_power.py [n_planted]``
+Run: ``python benchmarks/bench_change_power.py [n_planted [min_reshares]]`` (another
+``min_reshares`` writes ``change_power_min<k>.csv`` and ``…_by_size.csv`` instead)
 """
 
 from __future__ import annotations
@@ -87,10 +88,10 @@ def _bucket(added: pl.Expr) -> pl.Expr:
             .when(added <= 4).then(pl.lit("3-4")).otherwise(pl.lit("5+")))
 
 
-def main(n_planted: int) -> None:
+def main(n_planted: int, min_reshares: int = MIN_RESHARES) -> None:
     rows, parts = [], []
     for seed in SEEDS:
-        ds, sizes, resharers = planted_world(n_planted, seed)
+        ds, sizes, resharers = planted_world(n_planted, seed, min_reshares)
         planted = sizes["user"]
         for crn in (True, False):
             t0 = time.perf_counter()
@@ -123,8 +124,9 @@ def main(n_planted: int) -> None:
         planted=pl.len(), flagged=(pl.col("verdict") == "real").mean(),
         median_delta=pl.col("delta").median()).sort("crn", "added")
     out = Path(__file__).parent / "results"
-    tab.write_csv(out / "change_power.csv")
-    by_size.write_csv(out / "change_power_by_size.csv")
+    stem = "change_power" if min_reshares == MIN_RESHARES else f"change_power_min{min_reshares}"
+    tab.write_csv(out / f"{stem}.csv")
+    by_size.write_csv(out / f"{stem}_by_size.csv")
     with pl.Config(tbl_cols=20, tbl_width_chars=200, tbl_rows=30):
         print(tab)
         print(total)
@@ -132,4 +134,5 @@ def main(n_planted: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 40)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 40,
+         int(sys.argv[2]) if len(sys.argv) > 2 else MIN_RESHARES)
