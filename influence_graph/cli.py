@@ -1,7 +1,9 @@
 """The ``influence-graph`` command.
 
 ``influence-graph demo`` builds the synthetic world and writes the activity-vs-influence
-report; ``influence-graph validate`` checks input files and prints the ingest report;
+report; ``influence-graph report`` turns a user's own log (or a bundled data set) into a
+self-contained influence report (docs/report.md); ``influence-graph validate`` checks input
+files and prints the ingest report;
 ``influence-graph spread`` estimates every user's expected spread from a probability table.
 
 Every command that reads files takes the reader's options (``--separator``,
@@ -22,7 +24,7 @@ from typing import Annotated, Optional
 
 import typer
 
-__all__ = ["app", "main", "parse_column_map", "parse_separator"]
+__all__ = ["app", "main", "parse_column_map", "parse_separator", "parse_topics"]
 
 app = typer.Typer(
     add_completion=False,
@@ -124,6 +126,16 @@ MaxMemory = Annotated[
     Optional[float],
     typer.Option(help="Memory budget in bytes (default: half the available memory)."),
 ]
+TimestampFormat = Annotated[
+    Optional[str],
+    typer.Option(help="strftime format of the timestamps, e.g. '%d/%m/%Y %H:%M' (UTC without %z)."),
+]
+EpochUnit = Annotated[
+    Optional[str], typer.Option(help="Timestamps are integer epochs in this unit: s, ms or us.")
+]
+ClosedUserSet = Annotated[
+    bool, typer.Option("--closed-user-set", help="Users of events and follows must be in --users.")
+]
 Debug = Annotated[
     bool, typer.Option("--debug", help="On an error, show the full error and its traceback.")
 ]
@@ -218,21 +230,11 @@ def validate(
     rejects: Rejects = None,
     separator: Separator = ",",
     column_map: ColumnMap = None,
-    timestamp_format: Annotated[
-        Optional[str],
-        typer.Option(
-            help="strftime format of the timestamps, e.g. '%d/%m/%Y %H:%M' (UTC without %z)."
-        ),
-    ] = None,
-    epoch_unit: Annotated[
-        Optional[str], typer.Option(help="Timestamps are integer epochs in this unit: s, ms or us.")
-    ] = None,
+    timestamp_format: TimestampFormat = None,
+    epoch_unit: EpochUnit = None,
     allow_empty: AllowEmpty = False,
     strict_columns: StrictColumns = False,
-    closed_user_set: Annotated[
-        bool,
-        typer.Option("--closed-user-set", help="Users of events and follows must be in --users."),
-    ] = False,
+    closed_user_set: ClosedUserSet = False,
     normalize_ids: NormalizeIds = None,
     strip_ids: StripIds = False,
     max_memory: MaxMemory = None,
@@ -330,6 +332,182 @@ def spread(
         f"{res.table.height:,} users, {res.n_samples:,} samples, target {res.target}: "
         f"{'met' if res.target_met else 'NOT met'} (reached {res.rel_error_reached:.4f}); wrote {out}"
     )
+
+
+def parse_topics(value: str | None) -> dict[str, object] | None:
+    """Turn ``--topics`` into a ``topics=`` mapping: a JSON object, a .json file or a table.
+
+    A table (CSV or Parquet) has columns ``keyword`` and ``topic``, one row per pair.
+
+    Examples
+    --------
+    >>> parse_topics('{"#ml": "tech"}')
+    {'#ml': 'tech'}
+    >>> parse_topics(None) is None
+    True
+    """
+    if value is None:
+        return None
+    if value.lstrip().startswith("{"):
+        text = value
+    else:
+        path = Path(value)
+        if not path.is_file():
+            raise typer.BadParameter(f"{value!r} is neither a JSON object nor a file")
+        if path.suffix.lower() not in (".json",):
+            import polars as pl
+
+            table = (pl.read_parquet(path) if path.suffix.lower() in (".parquet", ".pq")
+                     else pl.read_csv(path, infer_schema=False))
+            if not {"keyword", "topic"} <= set(table.columns):
+                raise typer.BadParameter(f"{value}: a topics table needs columns keyword, topic")
+            out: dict[str, list[str]] = {}
+            for kw, topic in table.select("keyword", "topic").iter_rows():
+                out.setdefault(str(kw), []).append(str(topic))
+            return dict(out)
+        text = path.read_text(encoding="utf-8")
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise typer.BadParameter(f"--topics is not valid JSON ({exc})") from None
+    if not isinstance(obj, dict):
+        raise typer.BadParameter("--topics must be a JSON object {keyword: topic}")
+    return obj
+
+
+_NO_HANDLER = object()
+_REPORT_EXAMPLE = (
+    "Example: influence-graph report --events events.csv --follows follows.csv "
+    "--out my-report --user alice --seed 1"
+)
+
+
+def _command_line(ctx: typer.Context) -> str:
+    """The command as typed, rebuilt from the parsed options (paths as given)."""
+    import shlex
+
+    parts = ["influence-graph", ctx.info_name or "report"]
+    for p in ctx.command.params:
+        value = ctx.params.get(p.name)
+        if value is None or value is False or value == p.default or value == []:
+            continue
+        flag = p.opts[0]
+        if value is True:
+            parts.append(flag)
+        elif isinstance(value, (list, tuple)):
+            for v in value:
+                parts += [flag, str(v)]
+        else:
+            parts += [flag, str(value)]
+    return shlex.join(parts)
+
+
+@app.command(help="Turn an event log (or a bundled data set) into a self-contained influence "
+             "report: ingest, activity vs influence, top users with intervals, per-user "
+             "cards, robustness, provenance. All or nothing on disk.\n\n" + _REPORT_EXAMPLE)
+def report(
+    ctx: typer.Context,
+    events: Annotated[
+        Optional[Path], typer.Option(help="Events file (CSV, CSV.gz or Parquet).")
+    ] = None,
+    follows: Annotated[Optional[Path], typer.Option(help="Follows file.")] = None,
+    users: Annotated[Optional[Path], typer.Option(help="Users file.")] = None,
+    dataset: Annotated[
+        Optional[str],
+        typer.Option(help="A bundled data set instead of files: higgs, congress or synthetic."),
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Report folder (replaced only when complete).")] = Path(
+        "influence-report"),
+    seed: Annotated[int, typer.Option(help="Seed of every estimate (same seed, same report).")] = 7,
+    jobs: Annotated[Optional[int], typer.Option(help="Threads (default: all cores).")] = None,
+    precision: Annotated[
+        float, typer.Option(help="Target relative error of the expected spread (top users).")
+    ] = 0.05,
+    topics: Annotated[
+        Optional[str],
+        typer.Option(help="Keyword-to-topic mapping: a JSON object, a .json file or a CSV/"
+                     "Parquet table with columns keyword, topic."),
+    ] = None,
+    user: Annotated[
+        Optional[list[str]], typer.Option(help="A user to give a card to (repeatable).")
+    ] = None,
+    top: Annotated[int, typer.Option(help="Cards for the top N users by expected spread.")] = 5,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress display.")] = False,
+    lenient: Lenient = False,
+    rejects: Rejects = None,
+    separator: Separator = ",",
+    column_map: ColumnMap = None,
+    timestamp_format: TimestampFormat = None,
+    epoch_unit: EpochUnit = None,
+    allow_empty: AllowEmpty = False,
+    strict_columns: StrictColumns = False,
+    closed_user_set: ClosedUserSet = False,
+    normalize_ids: NormalizeIds = None,
+    strip_ids: StripIds = False,
+    max_memory: MaxMemory = None,
+    debug: Debug = False,
+) -> None:
+    """Write the influence report of an event log (see --help)."""
+    if dataset is not None and any(f is not None for f in (events, follows, users)):
+        raise typer.BadParameter("give either --dataset or input files, not both")
+    if dataset is None and events is None and follows is None:
+        raise typer.BadParameter("give --events (and --follows, --users) or --dataset")
+    if dataset is not None and dataset not in ("higgs", "congress", "synthetic"):
+        raise typer.BadParameter(f"--dataset must be higgs, congress or synthetic, not {dataset!r}")
+    if top < 0:
+        raise typer.BadParameter("--top must be 0 or more")
+    import signal
+
+    cmap = parse_column_map(column_map)
+    mapping = parse_topics(topics)
+    command = _command_line(ctx)
+
+    def _terminate(signum: int, frame: object) -> None:  # SIGTERM cleans up like Ctrl-C
+        raise SystemExit(128 + signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread: leave signals alone
+        previous = _NO_HANDLER
+    try:
+        _report(ds_args=dict(
+            events=events, follows=follows, users=users, strict=not lenient,
+            rejects=rejects, separator=parse_separator(separator), column_map=cmap,
+            timestamp_format=timestamp_format, epoch_unit=epoch_unit,
+            allow_empty=allow_empty, strict_columns=strict_columns,
+            closed_user_set=closed_user_set, normalize_ids=normalize_ids,
+            strip_ids=strip_ids, max_memory=max_memory,
+        ), dataset=dataset, out=out, seed=seed, jobs=jobs, precision=precision, top=top,
+            users=tuple(user or ()), mapping=mapping, command=command, quiet=quiet, debug=debug)
+    finally:
+        if previous is not _NO_HANDLER:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _report(*, ds_args: dict, dataset: str | None, out: Path, seed: int, jobs: int | None,
+            precision: float, top: int, users: tuple[str, ...], mapping: dict | None,
+            command: str, quiet: bool, debug: bool) -> None:
+    """Load the data and write the report (the body of ``influence-graph report``)."""
+    from .report.analysis import ReportOptions  # lazy (each command): the CLI starts fast
+    from .report.user_report import run_report
+
+    with _errors(debug):
+        if dataset is not None:
+            import influence_graph as ig
+
+            ds = ig.datasets.synthetic(seed=seed) if dataset == "synthetic" else getattr(
+                ig.datasets, dataset)()
+        else:
+            from .io.readers import load_dataset
+
+            ds = load_dataset(**ds_args)
+        options = ReportOptions(seed=seed, n_jobs=jobs, rel_error=precision, top=top,
+                                users=users, topics=mapping)
+        files = {k: ds_args[k] for k in ("events", "follows", "users")}
+        result = run_report(ds, out, options, files=files,
+                            command=command, progress=not quiet)
+    if not quiet:
+        typer.echo(f"report written: {result.index} ({result.seconds:.1f} s)")
 
 
 def main() -> None:

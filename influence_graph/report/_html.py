@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 import polars as pl
 
-__all__ = ["escape", "figure_html", "table_html", "page"]
+__all__ = ["escape", "figure_html", "table_html", "wide_table_html", "page"]
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
@@ -33,6 +33,9 @@ th{background:#f6f8fa}td:first-child,th:first-child{text-align:left}
 figure{margin:1em 0}figcaption{font-size:.88em;color:#57606a}
 img{max-width:100%;height:auto}.note{color:#57606a;font-size:.9em}
 code{background:#f6f8fa;padding:0 .25em}
+.scroll{overflow-x:auto;max-width:100%}.scroll table{margin:0}
+.card{border:1px solid #d0d7de;border-radius:6px;padding:.2em 1em 1em;margin:1.2em 0}
+.flag{color:#b42318;font-weight:600}.absent{color:#57606a;font-style:italic}
 """
 
 
@@ -68,10 +71,26 @@ def table_html(df: pl.DataFrame, *, digits: int = 3, max_rows: int = 50) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{more}"
 
 
-def page(title: str, sections: Sequence[str]) -> str:
-    """Assemble a complete, self-contained HTML page."""
+def wide_table_html(df: pl.DataFrame, *, digits: int = 3, max_rows: int = 50,
+                    table_id: str | None = None) -> str:
+    """:func:`table_html` inside a box that scrolls sideways (a wide table never widens the page).
+
+    ``table_id`` (a fixed, package-chosen name, never user data) becomes the table's ``id``.
+    """
+    html = table_html(df, digits=digits, max_rows=max_rows)
+    if table_id is not None:
+        html = html.replace("<table>", f'<table id="{escape(table_id)}">', 1)
+    return f'<div class="scroll">{html}</div>'
+
+
+def page(title: str, sections: Sequence[str], *, script: str | None = None) -> str:
+    """Assemble a complete, self-contained HTML page.
+
+    ``script``: optional inline JavaScript (package text, never user data; no network).
+    """
+    js = f"<script>{script}</script>" if script else ""
     return (
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
         f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{escape(title)}</title>"
-        f"<style>{_CSS}</style></head><body>" + "\n".join(sections) + "</body></html>"
+        f"<style>{_CSS}</style></head><body>" + "\n".join(sections) + js + "</body></html>"
     )

@@ -54,6 +54,7 @@ __all__ = [
     "inflation_curves",
     "NotebookFigure",
     "png_bytes",
+    "score_timeline",
 ]
 
 _FLAG_COLOURS = {"loud": "#d62728", "quiet": "#1f77b4"}
@@ -789,4 +790,51 @@ def inflation_curves(
     ax.set_title(f"{t['attack_id'][0]} {name}: gain against size, target {target}",
                  fontsize=9)
     ax.legend(fontsize=6.5, loc="upper left", ncols=2)
+    return fig
+
+
+def score_timeline(
+    over_time: pl.DataFrame,
+    *,
+    title: str = "",
+    ax: "Axes | None" = None,
+) -> Figure:
+    """One user's absolute 1–100 score per window, with its interval as a band.
+
+    Parameters
+    ----------
+    over_time : polars.DataFrame
+        One user's rows of :func:`influence_graph.scores_over_time`: ``window_start``,
+        ``score``, ``score_low``, ``score_high`` (windows without events have null
+        scores and are left out).
+    title : str
+        Axes title (drawn as plain text).
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from datetime import datetime, timedelta, timezone
+    >>> t0 = datetime(2024, 3, 1, tzinfo=timezone.utc)
+    >>> t = pl.DataFrame({"window_start": [t0, t0 + timedelta(days=1)], "score": [10.0, 20.0],
+    ...                   "score_low": [5.0, 15.0], "score_high": [12.0, 30.0]})
+    >>> score_timeline(t).axes[0].get_ylabel()
+    'score (1–100)'
+    """
+    check_columns(over_time, ["window_start", "score", "score_low", "score_high"],
+                  what="scores over time")
+    t = over_time.drop_nulls("score").sort("window_start")
+    fig, ax = _axes(ax, (6.0, 2.4))
+    x = t["window_start"].to_list()
+    ax.fill_between(x, t["score_low"].to_numpy(), t["score_high"].to_numpy(),
+                    color="#1f77b4", alpha=0.2, linewidth=0)
+    ax.plot(x, t["score"].to_numpy(), "o-", ms=3, color="#1f77b4")
+    ax.set_ylabel("score (1–100)")
+    ax.set_ylim(0, 101)
+    ax.tick_params(axis="x", labelsize=7, rotation=30)
+    if title:
+        ax.set_title(title.replace("$", r"\$"), fontsize=9)
     return fig
