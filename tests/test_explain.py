@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import influence_graph as ig
 from influence_graph.exceptions import InputValidationError
 from influence_graph.io.dataset import make_dataset
-from influence_graph.temporal._explain_kernel import first_hop_reach
+from influence_graph.temporal._explain_kernel import coalition_reach, first_hop_reach
 from influence_graph.temporal.explain import COMPONENTS, explain, explain_change
 
 T0 = datetime(2024, 3, 4, tzinfo=timezone.utc)  # a Monday, midnight UTC
@@ -31,6 +31,28 @@ def _csr(n, edges):
 
 
 # ---- the kernel, by hand ------------------------------------------------------------------
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**31 - 1), n=st.integers(2, 12), k=st.integers(1, 5))
+def test_one_search_for_all_coalitions_equals_one_search_each(seed, n, k):
+    """coalition_reach gives, for every coalition, exactly the reach of first_hop_reach on
+    that coalition's probabilities (the same coins)."""
+    rng = np.random.default_rng(seed)
+    pairs = sorted({(int(a), int(b)) for a, b in rng.integers(0, n, size=(3 * n, 2)) if a != b})
+    if not pairs:
+        return
+    indptr, targets, ids = _csr(n, pairs)
+    m = len(pairs)
+    p_a = rng.uniform(0, 1, m) * (rng.uniform(size=m) < 0.8)
+    edge_set = np.where(rng.uniform(size=m) < 0.5, rng.integers(0, k, m), -1)
+    p_b = np.where(edge_set >= 0, rng.uniform(0, 1, m), p_a)
+    key = np.uint64(seed)
+    tot = coalition_reach(indptr, targets, ids, p_a, p_b, edge_set, k, 0, 40, key)
+    for c in range(1 << k):
+        take = np.isin(edge_set, [i for i in range(k) if (c >> i) & 1])
+        one = first_hop_reach(indptr, targets, ids, np.where(take, p_b, p_a), 0, 40, key)
+        assert tot[c] == one.sum(), (c, tot[c], one.sum())
 
 
 def test_first_hop_credits_the_branch_that_reached_first():

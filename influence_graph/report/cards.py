@@ -116,10 +116,10 @@ def _timeline(a: Analysis, user: str, opts: ReportOptions, explain_change: bool
     move = (f"Biggest move: {row['score_delta']:+.1f} points, windows starting "
             f"{row['window_a']} → {row['window_b']} (test: {row['verdict']}); not explained "
             "here: ")
-    if a.ds.n_users > opts.change_max_users:
+    if opts.change_max_users is not None and a.ds.n_users > opts.change_max_users:
         why["change"] = (move + f"the data have {a.ds.n_users:,} users, more than the "
                          f"{opts.change_max_users:,} up to which the report explains moves "
-                         "(influence_graph.explain_change computes it, in minutes here).")
+                         "(influence_graph.explain_change computes it).")
         return tl, None, row, why
     if not explain_change:
         why["change"] = (move + f"the time budget for explanations ({opts.change_seconds:.0f} "

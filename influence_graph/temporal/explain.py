@@ -28,7 +28,10 @@ Each set's contribution is its **Shapley value** over the 2^k combinations of
 "window a's probabilities" and "window b's probabilities" for the k sets, each
 combination estimated by ``runs`` forward cascade runs with the **same coin per (run,
 edge)** (common random numbers), so the contributions add up exactly to the
-difference of the two end combinations. Two more rows close the sum to the change that
+difference of the two end combinations. All 2^k combinations come from one search per
+run, which carries for every reached user the bit mask of the combinations under which
+it is reached (:func:`~._explain_kernel.coalition_reach`; the same counts as 2^k
+separate searches, tested). Two more rows close the sum to the change that
 :func:`~influence_graph.temporal.over_time.scores_over_time` reports for the same
 windows and seed:
 
@@ -246,6 +249,22 @@ def _reach(e: _Edges, p: np.ndarray, root: int, runs: int, key: np.uint64) -> np
     return first_hop_reach(e.indptr, e.targets, e.edge_ids, p, root, runs, key) / runs
 
 
+def _coalition_values(e: _Edges, masks: list[np.ndarray], root: int, runs: int,
+                      key: np.uint64) -> dict[frozenset[int], float]:
+    """Forward estimate of σ under every coalition of change sets (window b's
+    probabilities on the sets in the coalition, window a's elsewhere), one search per run
+    for all 2^k coalitions (:func:`~._explain_kernel.coalition_reach`)."""
+    from ._explain_kernel import coalition_reach  # lazy: numba
+
+    edge_set = np.full(e.p_a.shape[0], -1, dtype=np.int64)
+    for i, m in enumerate(masks):
+        edge_set[m] = i
+    tot = coalition_reach(e.indptr, e.targets, e.edge_ids, e.p_a, e.p_b, edge_set,
+                          len(masks), root, runs, key)
+    return {frozenset(i for i in range(len(masks)) if (c >> i) & 1): 1.0 + float(tot[c]) / runs
+            for c in range(1 << len(masks))}
+
+
 def _key(seed: SeedLike) -> np.uint64:
     return np.uint64(as_seed_sequence(seed).generate_state(1, dtype=np.uint64)[0])
 
@@ -402,24 +421,20 @@ def explain_change(
     out_u = (e.source == user).to_numpy()
     eng_a = set(engagement_pairs(wa).filter(pl.col("source") == user)["target"].to_list())
     eng_b = set(engagement_pairs(wb).filter(pl.col("source") == user)["target"].to_list())
-    tgt = e.target.to_numpy()
-    new = out_u & changed & np.isin(tgt, list(eng_b - eng_a))
-    lost = out_u & changed & np.isin(tgt, list(eng_a - eng_b))
+
+    def among(users: object) -> np.ndarray:
+        return e.target.is_in(pl.Series(list(users), dtype=pl.String).implode()).to_numpy()
+
+    new = out_u & changed & among(eng_b - eng_a)
+    lost = out_u & changed & among(eng_a - eng_b)
     cut = float(sb["spread"].quantile(far_quantile, "lower"))  # type: ignore[arg-type]
     far_users = sb.filter(pl.col("spread") >= cut)["user"].to_list()
-    far = new & np.isin(tgt, far_users)
+    far = new & among(far_users)
     masks = [far, new & ~far, lost, out_u & changed & ~new & ~lost, ~out_u & changed]
 
     key = _key(seed)
     pop_a = sa["spread"]
-    values: dict[frozenset[int], float] = {}
-    for size in range(len(masks) + 1):
-        for c in combinations(range(len(masks)), size):
-            pick = np.zeros(e.p_a.shape[0], dtype=bool)
-            for i in c:
-                pick |= masks[i]
-            p = np.where(pick, e.p_b, e.p_a)
-            values[frozenset(c)] = 1.0 + float(_reach(e, p, root, runs, key).sum())
+    values = _coalition_values(e, masks, root, runs, key)
     k = len(masks)
     full = frozenset(range(k))
     coal = list(values)
