@@ -268,7 +268,9 @@ def test_report_takes_every_reader_option_and_has_an_example():
 
 
 @pytest.mark.realdata
-def test_report_on_measured_probabilities_says_what_is_absent(congress_dir, tmp_path):
+def test_report_on_measured_probabilities_says_what_is_absent(congress_dir, tmp_path,
+                                                              monkeypatch):
+    monkeypatch.setenv("INFLUENCE_GRAPH_DATA", str(congress_dir.parent))
     out = tmp_path / "c"
     result = runner.invoke(app, ["report", "--dataset", "congress", "--out", str(out),
                                  "--top", "1", "--quiet"])
@@ -284,7 +286,8 @@ def test_report_on_measured_probabilities_says_what_is_absent(congress_dir, tmp_
 
 @pytest.mark.slow
 @pytest.mark.realdata
-def test_report_on_higgs(higgs_dir, tmp_path):
+def test_report_on_higgs(higgs_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("INFLUENCE_GRAPH_DATA", str(higgs_dir.parent))
     t0 = time.perf_counter()
     result = runner.invoke(app, ["report", "--dataset", "higgs", "--out", str(tmp_path / "h"),
                                  "--quiet"])

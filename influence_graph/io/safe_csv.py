@@ -75,7 +75,8 @@ def write_safe_csv(df: pl.DataFrame, path: str | Path) -> Path:
     df : polars.DataFrame
         The table (numbers are written as numbers; see :func:`neutralize_formulas`).
     path : str or Path
-        Output file (its folder must exist).
+        Output file (its folder must exist); a name ending in ``.gz`` is written
+        gzip-compressed.
 
     Returns
     -------
@@ -89,9 +90,19 @@ def write_safe_csv(df: pl.DataFrame, path: str | Path) -> Path:
     ...                    pathlib.Path(tempfile.mkdtemp()) / "t.csv")
     >>> p.read_text()
     "user,x\\n'=1+1,-1\\n"
+    >>> import gzip
+    >>> gz = write_safe_csv(pl.DataFrame({"user": ["@a"]}), p.with_name("t.csv.gz"))
+    >>> gzip.decompress(gz.read_bytes()).decode()
+    "user\\n'@a\\n"
     """
     if not isinstance(path, (str, Path)):
         raise TypeError(f"The 'path' parameter must be a str or Path; got {type(path).__name__}")
     path = Path(path)
+    if path.suffix == ".gz":
+        import gzip
+
+        with gzip.open(path, "wb", compresslevel=6) as f:
+            neutralize_formulas(df).write_csv(f)
+        return path
     neutralize_formulas(df).write_csv(path)
     return path

@@ -258,7 +258,8 @@ def top_section(a: Analysis, opts: ReportOptions) -> Section:
         '<input id="user-search" type="search" placeholder="user id"></p>',
         _p(f"The {shown:,} users with the largest expected spread are listed; "
            + ("that is every user." if shown == index.height else
-              f"all {index.height:,} are in users.csv / users.parquet.")),
+              f"all {index.height:,} are in users.parquet and users.csv"
+              + (".gz." if index.height > 200_000 else "."))),
         _html.wide_table_html(index, max_rows=shown, table_id="user-index"),
     ]
     return Section("top", title, "".join(parts), figures=figs, tables={"users": users})
