@@ -152,3 +152,36 @@ def test_an_empty_page_makes_only_the_browsers_own_requests(tmp_path):
     report, requests = render(page, tmp_path)
     assert report["resources"] == [] and report["images"] == 0
     assert [r for r in requests if not any(h in r for h in BROWSER_OWN)] == []
+
+
+def test_user_report_renders_offline_and_a_hostile_id_stays_text(tmp_path):
+    """The report on a user's own files, with a user id that is HTML for an external image:
+    escaped, it is text; unescaped, the browser would fetch it (and the test would fail)."""
+    import polars as pl
+
+    import influence_graph as ig
+
+    hostile = '<img src="http://example.invalid/pwn.png">'
+    ds = ig.datasets.synthetic(n_users=200, days=14, seed=3)
+    rename = pl.col("*").replace("u0007", hostile)
+    ev = ds.events.with_columns(pl.col("user", "target_user").cast(pl.String).replace(
+        "u0007", hostile))
+    paths = {"events": tmp_path / "events.parquet", "follows": tmp_path / "follows.parquet",
+             "users": tmp_path / "users.parquet"}
+    ev.write_parquet(paths["events"])
+    ds.follows.select(pl.col("follower", "followee").cast(pl.String)).select(rename).write_parquet(
+        paths["follows"])
+    ds.users.select(pl.col("user").cast(pl.String).replace("u0007", hostile)).write_parquet(
+        paths["users"])
+    out = tmp_path / "report"
+    args = [f"--{k}={v}" for k, v in paths.items()]
+    res = CliRunner().invoke(app, ["report", *args, "--out", str(out), "--seed", "3",
+                                   "--user", hostile, "--quiet"])
+    assert res.exit_code == 0, res.output
+    import html
+
+    assert html.escape(hostile) in (out / "index.html").read_text(encoding="utf-8")
+    report, requests = render(out / "index.html", tmp_path)
+    assert report["images"] > 0 and report["broken"] == []
+    assert [r for r in report["resources"] if not r.startswith(("data:", "blob:"))] == []
+    assert [r for r in requests if not any(h in r for h in BROWSER_OWN)] == []
