@@ -247,25 +247,14 @@ def validate(
     """
     from .io.readers import load_dataset  # lazy (each command): the CLI starts fast
 
-    cmap = parse_column_map(column_map)
+    args = _reader_args(events=events, follows=follows, users=users, lenient=lenient,
+                        rejects=rejects, separator=separator, column_map=column_map,
+                        timestamp_format=timestamp_format, epoch_unit=epoch_unit,
+                        allow_empty=allow_empty, strict_columns=strict_columns,
+                        closed_user_set=closed_user_set, normalize_ids=normalize_ids,
+                        strip_ids=strip_ids, max_memory=max_memory)
     with _errors(debug):
-        ds = load_dataset(
-            events=events,
-            follows=follows,
-            users=users,
-            strict=not lenient,
-            rejects=rejects,
-            separator=parse_separator(separator),
-            column_map=cmap,
-            timestamp_format=timestamp_format,
-            epoch_unit=epoch_unit,
-            allow_empty=allow_empty,
-            strict_columns=strict_columns,
-            closed_user_set=closed_user_set,
-            normalize_ids=normalize_ids,
-            strip_ids=strip_ids,
-            max_memory=max_memory,
-        )
+        ds = load_dataset(**args)
     typer.echo(repr(ds))
     typer.echo(str(ds.ingest))
 
@@ -452,13 +441,18 @@ def report(
         raise typer.BadParameter("give either --dataset or input files, not both")
     if dataset is None and events is None and follows is None:
         raise typer.BadParameter("give --events (and --follows, --users) or --dataset")
-    if dataset is not None and dataset not in ("higgs", "congress", "synthetic"):
+    if dataset is not None and dataset not in _DATASET_CHOICES:
         raise typer.BadParameter(f"--dataset must be higgs, congress or synthetic, not {dataset!r}")
     if top < 0:
         raise typer.BadParameter("--top must be 0 or more")
     import signal
 
-    cmap = parse_column_map(column_map)
+    args = _reader_args(events=events, follows=follows, users=users, lenient=lenient,
+                        rejects=rejects, separator=separator, column_map=column_map,
+                        timestamp_format=timestamp_format, epoch_unit=epoch_unit,
+                        allow_empty=allow_empty, strict_columns=strict_columns,
+                        closed_user_set=closed_user_set, normalize_ids=normalize_ids,
+                        strip_ids=strip_ids, max_memory=max_memory)
     mapping = parse_topics(topics)
     command = _command_line(ctx)
 
@@ -470,15 +464,9 @@ def report(
     except ValueError:  # not the main thread: leave signals alone
         previous = _NO_HANDLER
     try:
-        _report(ds_args=dict(
-            events=events, follows=follows, users=users, strict=not lenient,
-            rejects=rejects, separator=parse_separator(separator), column_map=cmap,
-            timestamp_format=timestamp_format, epoch_unit=epoch_unit,
-            allow_empty=allow_empty, strict_columns=strict_columns,
-            closed_user_set=closed_user_set, normalize_ids=normalize_ids,
-            strip_ids=strip_ids, max_memory=max_memory,
-        ), dataset=dataset, out=out, seed=seed, jobs=jobs, precision=precision, top=top,
-            users=tuple(user or ()), mapping=mapping, command=command, quiet=quiet, debug=debug)
+        _report(ds_args=args, dataset=dataset, out=out, seed=seed, jobs=jobs,
+                precision=precision, top=top, users=tuple(user or ()), mapping=mapping,
+                command=command, quiet=quiet, debug=debug)
     finally:
         if previous is not _NO_HANDLER:
             signal.signal(signal.SIGTERM, previous)
@@ -492,15 +480,7 @@ def _report(*, ds_args: dict, dataset: str | None, out: Path, seed: int, jobs: i
     from .report.user_report import run_report
 
     with _errors(debug):
-        if dataset is not None:
-            import influence_graph as ig
-
-            ds = ig.datasets.synthetic(seed=seed) if dataset == "synthetic" else getattr(
-                ig.datasets, dataset)()
-        else:
-            from .io.readers import load_dataset
-
-            ds = load_dataset(**ds_args)
+        ds = _load(ds_args, dataset, seed)
         options = ReportOptions(seed=seed, n_jobs=jobs, rel_error=precision, top=top,
                                 users=users, topics=mapping)
         files = {k: ds_args[k] for k in ("events", "follows", "users")}
@@ -508,6 +488,185 @@ def _report(*, ds_args: dict, dataset: str | None, out: Path, seed: int, jobs: i
                             command=command, progress=not quiet)
     if not quiet:
         typer.echo(f"report written: {result.index} ({result.seconds:.1f} s)")
+
+
+def _load(ds_args: dict, dataset: str | None, seed: int):  # -> Dataset (lazy import)
+    """The data set of ``--dataset`` or of the input files (the reader options applied)."""
+    if dataset is not None:
+        import influence_graph as ig
+
+        return (ig.datasets.synthetic(seed=seed) if dataset == "synthetic"
+                else getattr(ig.datasets, dataset)())
+    from .io.readers import load_dataset
+
+    return load_dataset(**ds_args)
+
+
+def _reader_args(*, events, follows, users, lenient, rejects, separator, column_map,
+                 timestamp_format, epoch_unit, allow_empty, strict_columns, closed_user_set,
+                 normalize_ids, strip_ids, max_memory) -> dict:
+    """The keyword arguments of :func:`influence_graph.load_dataset` from the CLI options."""
+    return dict(events=events, follows=follows, users=users, strict=not lenient,
+                rejects=rejects, separator=parse_separator(separator),
+                column_map=parse_column_map(column_map), timestamp_format=timestamp_format,
+                epoch_unit=epoch_unit, allow_empty=allow_empty, strict_columns=strict_columns,
+                closed_user_set=closed_user_set, normalize_ids=normalize_ids,
+                strip_ids=strip_ids, max_memory=max_memory)
+
+
+_DATASET_CHOICES = ("higgs", "congress", "synthetic")
+_SCORE_EXAMPLE = ("Example: influence-graph score --events events.csv --follows follows.csv "
+                  "--out scores --seed 1")
+
+
+@app.command(help="Score every user (activity counts; expected spread with intervals and the "
+             "defended score) and write the tables as Parquet and CSV, all or nothing.\n\n"
+             + _SCORE_EXAMPLE)
+def score(
+    ctx: typer.Context,
+    events: Annotated[Optional[Path], typer.Option(help="Events file (CSV, CSV.gz or Parquet).")
+                      ] = None,
+    follows: Annotated[Optional[Path], typer.Option(help="Follows file.")] = None,
+    users: Annotated[Optional[Path], typer.Option(help="Users file.")] = None,
+    dataset: Annotated[
+        Optional[str],
+        typer.Option(help="A bundled data set instead of files: higgs, congress or synthetic."),
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Output folder (replaced only when complete).")
+                   ] = Path("influence-scores"),
+    seed: Annotated[int, typer.Option(help="Seed of every estimate.")] = 7,
+    jobs: Annotated[Optional[int], typer.Option(help="Threads (default: all cores).")] = None,
+    precision: Annotated[
+        float, typer.Option(help="Target relative error of the expected spread (top users).")
+    ] = 0.05,
+    lenient: Lenient = False,
+    rejects: Rejects = None,
+    separator: Separator = ",",
+    column_map: ColumnMap = None,
+    timestamp_format: TimestampFormat = None,
+    epoch_unit: EpochUnit = None,
+    allow_empty: AllowEmpty = False,
+    strict_columns: StrictColumns = False,
+    closed_user_set: ClosedUserSet = False,
+    normalize_ids: NormalizeIds = None,
+    strip_ids: StripIds = False,
+    max_memory: MaxMemory = None,
+    debug: Debug = False,
+) -> None:
+    """Write every user's metric tables (see --help)."""
+    if dataset is not None and any(f is not None for f in (events, follows, users)):
+        raise typer.BadParameter("give either --dataset or input files, not both")
+    if dataset is None and events is None and follows is None:
+        raise typer.BadParameter("give --events (and --follows, --users) or --dataset")
+    if dataset is not None and dataset not in _DATASET_CHOICES:
+        raise typer.BadParameter(f"--dataset must be one of {', '.join(_DATASET_CHOICES)}")
+    args = _reader_args(events=events, follows=follows, users=users, lenient=lenient,
+                        rejects=rejects, separator=separator, column_map=column_map,
+                        timestamp_format=timestamp_format, epoch_unit=epoch_unit,
+                        allow_empty=allow_empty, strict_columns=strict_columns,
+                        closed_user_set=closed_user_set, normalize_ids=normalize_ids,
+                        strip_ids=strip_ids, max_memory=max_memory)
+    from .report.analysis import ReportOptions  # lazy (each command): the CLI starts fast
+    from .report.score import run_score
+
+    with _errors(debug):
+        ds = _load(args, dataset, seed)
+        folder = run_score(ds, out, ReportOptions(seed=seed, n_jobs=jobs, rel_error=precision),
+                           files={k: args[k] for k in ("events", "follows", "users")},
+                           command=_command_line(ctx))
+    typer.echo(f"tables written: {folder} (activity, influence)")
+
+
+@app.command()
+def compare(
+    table: Annotated[Path, typer.Argument(help="A table (CSV or Parquet) with a user column "
+                                         "and one column per metric.")],
+    metric: Annotated[
+        Optional[list[str]],
+        typer.Option(help="A metric column to compare (repeatable; default: every numeric "
+                     "column but user)."),
+    ] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Also write the comparison tables "
+                                                "(Parquet and CSV) into this folder.")] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap intervals.")] = 7,
+    debug: Debug = False,
+) -> None:
+    """Compare the metrics of a table: rank correlations with bootstrap intervals, top-k
+    overlap and the users they disagree on most (ig.compare_metrics).
+
+    Example: influence-graph compare scores/influence.parquet --metric spread
+    --metric retweets_received --out comparison
+    """
+    import polars as pl
+
+    from .compare.metrics import compare_metrics
+
+    with _errors(debug):
+        frame = _read_table(table)
+        res = compare_metrics(frame, metric or None, seed=seed)
+        if out is not None:
+            from .report.atomic import REPORT_MARKER, atomic_dir
+            from .report.user_report import write_table
+
+            with atomic_dir(out) as tmp:
+                for name in ("correlations", "overlap", "disagreement"):
+                    write_table(getattr(res, name), tmp, name)
+                (tmp / REPORT_MARKER).write_text(json.dumps(
+                    {"table": str(table), "metrics": list(res.metrics), "seed": seed,
+                     "settings": res.settings}, indent=2, default=str))
+    with pl.Config(tbl_rows=-1, tbl_cols=-1, tbl_width_chars=160, float_precision=3):
+        typer.echo(str(res.correlations))
+    if out is not None:
+        typer.echo(f"tables written: {out}")
+
+
+def _read_table(path: Path):  # -> polars.DataFrame
+    """A CSV or Parquet table with ``user`` read as text; one clear error otherwise."""
+    import polars as pl
+
+    from ._validation import bad_param
+
+    if not path.is_file():
+        raise FileNotFoundError(2, "file not found", str(path))
+    try:
+        if path.suffix.lower() in (".parquet", ".pq"):
+            return pl.read_parquet(path)
+        return pl.read_csv(path, schema_overrides={"user": pl.String})
+    except (pl.exceptions.PolarsError, OSError, UnicodeDecodeError) as err:
+        raise bad_param("table", str(path),
+                        f"be a readable CSV or Parquet table ({' '.join(str(err).split())[:160]})"
+                        ) from None
+
+
+@app.command()
+def datasets(
+    data_dir: Annotated[Optional[Path], typer.Option(help="A folder to search first.")] = None,
+    fetch: Annotated[bool, typer.Option("--fetch", help="Download missing files from their "
+                                        "publishers into the user cache (verified).")] = False,
+    debug: Debug = False,
+) -> None:
+    """Where each real data file is looked for, whether it is there and intact (SHA-256).
+
+    Example: influence-graph datasets --fetch
+    """
+    import polars as pl
+
+    from .datasets.status import status
+
+    with _errors(debug):
+        table = status(data_dir=data_dir, fetch=fetch)
+    for row in table.iter_rows(named=True):
+        state = (f"{row['checksum']}, {row['source']}: {row['path']}" if row["found"] else
+                 ("MISSING" if row["required"] else "absent (optional)"))
+        typer.echo(f"{row['dataset']}/{row['file']}: {state}")
+        if not row["found"]:
+            typer.echo(f"    looked in: {row['looked_in']}")
+            typer.echo(f"    to get it: {row['how_to_get']}")
+    bad = table.filter(pl.col("checksum") == "MISMATCH")
+    if bad.height:
+        typer.echo("error: SHA-256 mismatch for " + ", ".join(bad["file"]) + "; delete and "
+                   "get them again", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
 
 
 def main() -> None:

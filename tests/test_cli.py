@@ -270,3 +270,81 @@ def test_demo_report_neutralises_csv_and_escapes_html(tmp_path, monkeypatch):
     assert not any(u.startswith(("=", "+", "-", "@")) for u in users)
     html = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(" in html and "<script" not in html
+
+
+# ---- score, compare, datasets ------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scored(tmp_path_factory):
+    import influence_graph as ig
+
+    folder = tmp_path_factory.mktemp("score")
+    ds = ig.datasets.synthetic(n_users=150, days=14, seed=4)
+    ds.events.write_parquet(folder / "events.parquet")
+    ds.follows.write_parquet(folder / "follows.parquet")
+    out = folder / "scores"
+    result = runner.invoke(app, ["score", "--events", str(folder / "events.parquet"),
+                                 "--follows", str(folder / "follows.parquet"),
+                                 "--out", str(out), "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    return folder, out
+
+
+def test_score_writes_the_tables_and_they_reproduce(scored):
+    import influence_graph as ig
+
+    folder, out = scored
+    for name in ("activity", "influence"):
+        assert (out / f"{name}.parquet").is_file() and (out / f"{name}.csv").is_file()
+    prov = json.loads((out / "provenance.json").read_text())
+    assert prov["seed"] == 5 and prov["model_version"] == ig.model_version
+    assert set(prov["inputs"]) == {"events", "follows"}
+    ds = load_dataset(events=folder / "events.parquet", follows=folder / "follows.parquet")
+    again = ig.influence(ds, seed=5, defended=True, rel_error=0.05)
+    got = pl.read_parquet(out / "influence.parquet")
+    assert got["spread"].to_list() == again["spread"].to_list()
+    assert got["defended_spread"].to_list() == again["defended_spread"].to_list()
+
+
+def test_score_refuses_a_folder_of_other_files(scored, tmp_path):
+    folder, _ = scored
+    (tmp_path / "mine.txt").write_text("keep me")
+    result = runner.invoke(app, ["score", "--events", str(folder / "events.parquet"),
+                                 "--out", str(tmp_path)])
+    assert result.exit_code == 2 and (tmp_path / "mine.txt").read_text() == "keep me"
+
+
+def test_compare_prints_and_writes_the_comparison(scored, tmp_path):
+    _, out = scored
+    result = runner.invoke(app, ["compare", str(out / "influence.parquet"), "--metric", "spread",
+                                 "--metric", "retweets_received", "--out", str(tmp_path / "c")])
+    assert result.exit_code == 0, result.output
+    assert "spearman" in result.output
+    corr = pl.read_parquet(tmp_path / "c" / "correlations.parquet")
+    assert corr.height > 0 and (tmp_path / "c" / "overlap.csv").is_file()
+
+
+def test_compare_bad_table_is_one_line_exit_2(tmp_path):
+    bad = tmp_path / "t.parquet"
+    bad.write_text("not parquet")
+    result = runner.invoke(app, ["compare", str(bad)])
+    assert result.exit_code == 2 and "readable CSV or Parquet" in result.output
+    assert "Traceback" not in result.output
+    result = runner.invoke(app, ["compare", str(tmp_path / "absent.csv")])
+    assert result.exit_code == 2 and "file not found" in result.output
+
+
+def test_datasets_says_where_it_looked_and_catches_a_corrupt_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("INFLUENCE_GRAPH_DATA", str(tmp_path))
+    monkeypatch.setenv("INFLUENCE_GRAPH_OFFLINE", "1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    result = runner.invoke(app, ["datasets"])
+    assert result.exit_code == 0, result.output
+    assert "congress/congress_network_data.json: MISSING" in result.output
+    assert str(tmp_path / "congress" / "congress_network_data.json") in result.output
+    (tmp_path / "congress").mkdir()
+    (tmp_path / "congress" / "congress_network_data.json").write_text("{}")
+    result = runner.invoke(app, ["datasets"])
+    assert result.exit_code == 2 and "SHA-256 mismatch" in result.output
+    assert "congress/congress_network_data.json: MISMATCH" in result.output

@@ -46,6 +46,8 @@ __all__ = [
     "manipulation_flag",
     "MANIPULATION_RATIO",
     "COMPARED_METRICS",
+    "influence_table",
+    "uses_given",
 ]
 
 #: The undefended spread must be at least this many times the defended one to flag.
@@ -258,10 +260,18 @@ def _card_users(users: pl.DataFrame, top: int, extra: Sequence[str]) -> tuple[st
     return tuple(dict.fromkeys([*head, *extra]))
 
 
-def _influence(ds: Any, opts: ReportOptions, given: bool) -> pl.DataFrame:
+def uses_given(ds: Any) -> bool:
+    """Whether ``ds`` is scored on its measured probabilities (no events to learn from)."""
+    return ds.events.height == 0 and getattr(ds, "probabilities", None) is not None
+
+
+def influence_table(ds: Any, opts: ReportOptions) -> pl.DataFrame:
+    """:func:`influence_graph.influence` as the report (and ``influence-graph score``) runs
+    it: with the defended score on learned probabilities, on the measured ones when
+    the data set has no events but probabilities (:func:`uses_given`)."""
     kw: dict[str, Any] = {"seed": opts.seed, "n_jobs": opts.n_jobs, "rel_error": opts.rel_error,
                           "confidence": opts.confidence, "top_k": opts.top_k}
-    if given:
+    if uses_given(ds):
         return ig.influence(ds, probabilities="given", **kw)
     return ig.influence(ds, defended=True, **kw)
 
@@ -287,13 +297,13 @@ def analyse(ds: Any, opts: ReportOptions, step: Step) -> Analysis:
         estimators.
     """
     why: dict[str, str] = {}
-    given = ds.events.height == 0 and getattr(ds, "probabilities", None) is not None
+    given = uses_given(ds)
     with step(f"Counting activity ({ds.n_users:,} users, {ds.events.height:,} events)"):
         act = ig.activity(ds)
     what = ("on the measured probabilities" if given
             else "expected spread with intervals, defended score")
     with step(f"Scoring influence: {what}"):
-        inf = _influence(ds, opts, given)
+        inf = influence_table(ds, opts)
     users = act.join(inf, on="user", how="left", suffix="_inf")
     users = _scores(users)
     users = users.with_columns(manipulation_flag(users))

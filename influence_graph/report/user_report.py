@@ -52,7 +52,8 @@ from .sections import (
     top_section,
 )
 
-__all__ = ["run_report", "ReportResult", "sha256_file", "write_table", "GZIP_ROWS"]
+__all__ = ["run_report", "ReportResult", "sha256_file", "write_table", "GZIP_ROWS",
+           "input_sums"]
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,8 @@ def write_table(df: pl.DataFrame, folder: Path, name: str) -> None:
     write_safe_csv(_csv_ready(df), folder / f"{name}{suffix}")
 
 
-def _inputs(files: Mapping[str, str | Path | None], ds: Any) -> dict[str, Any]:
+def input_sums(files: Mapping[str, str | Path | None], ds: Any) -> dict[str, Any]:
+    """``{kind: {"path", "sha256"}}`` of the input files, or the data set's provenance."""
     out: dict[str, Any] = {}
     for kind, path in files.items():
         if path is not None:
@@ -202,7 +204,7 @@ def run_report(
     shown = {k: str(v) for k, v in files.items()}
     with steps(progress) as step:
         with step("Hashing the input files"):
-            inputs = _inputs(files, ds)
+            inputs = input_sums(files, ds)
         a = analyse(ds, opts, step)
         sections = _sections(a, opts, shown or {"dataset": ds.name}, step)
         with step("Writing the report (all or nothing)"), atomic_dir(out) as tmp:
