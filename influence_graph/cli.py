@@ -1,9 +1,11 @@
 """The ``influence-graph`` command.
 
-``influence-graph demo`` builds the synthetic world and writes the activity-vs-influence
-report; ``influence-graph report`` turns a user's own log (or a bundled data set) into a
-self-contained influence report (docs/report.md); ``influence-graph validate`` checks input
-files and prints the ingest report;
+``influence-graph demo`` builds the synthetic world and writes its influence report (the
+report below, with a check of every metric against the world's planted truth);
+``influence-graph report`` turns a user's own log (or a bundled data set) into a
+self-contained influence report (docs/report.md); ``score`` writes the metric tables,
+``compare`` compares the metrics of a table, ``datasets`` says where the real data sets
+are; ``influence-graph validate`` checks input files and prints the ingest report;
 ``influence-graph spread`` estimates every user's expected spread from a probability table.
 
 Every command that reads files takes the reader's options (``--separator``,
@@ -213,7 +215,11 @@ def demo(
     quiet: Annotated[bool, typer.Option("--quiet", help="No progress display.")] = False,
     debug: Debug = False,
 ) -> None:
-    """Build the synthetic world, score every user, compare the metrics, write a report."""
+    """Build the synthetic world and write its influence report: the report of
+    `influence-graph report`, plus a check of every metric against the planted truth.
+
+    Example: influence-graph demo --out demo-report (then open demo-report/index.html)
+    """
     from .report.demo import run_demo  # lazy (each command): the CLI starts fast
 
     with _errors(debug):

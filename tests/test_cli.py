@@ -29,29 +29,37 @@ def demo_dir(tmp_path_factory):
 
 
 def test_demo_writes_every_table_and_figure(demo_dir):
+    """The demo is the report on the synthetic world, with its planted-truth check."""
     for name in ["index.html", "users.csv", "users.parquet", "correlations.csv", "overlap.csv",
-                 "disagreement.csv", "recovery.csv", "provenance.json"]:
+                 "disagreement.csv", "recovery.csv", "recovery.parquet", "over_time.parquet",
+                 "robustness.csv", "provenance.json"]:
         assert (demo_dir / name).stat().st_size > 0, name
-    figs = sorted(p.name for p in (demo_dir / "figures").glob("*.png"))
-    assert figs == ["heatmap.png", "loud_quiet.png", "overlap.png", "rank_rank.png", "spread.png"]
+    figs = {p.name for p in (demo_dir / "figures").glob("*.png")}
+    assert {"rank_rank.png", "loud_quiet.png", "spread.png", "truth_overlap.png"} <= figs
+    assert any(f.startswith("card-1") for f in figs)
     users = pl.read_parquet(demo_dir / "users.parquet")
     assert users.height == 400 and users["user"].n_unique() == 400
     assert (users["spread"] >= 1).all() and (users["ci_low"] <= users["spread"]).all()
     assert (users["spread"] <= users["ci_high"]).all()
     recovery = pl.read_csv(demo_dir / "recovery.csv")
     assert {"spread", "actions", "followers"} <= set(recovery["metric"])
-    assert ((recovery["spearman_low"] <= recovery["spearman"]) & (recovery["spearman"] <= recovery["spearman_high"])).all()
+    assert ((recovery["spearman_low"] <= recovery["spearman"])
+            & (recovery["spearman"] <= recovery["spearman_high"])).all()
 
 
 def test_demo_page_is_self_contained(demo_dir):
     html = (demo_dir / "index.html").read_text(encoding="utf-8")
-    # no external requests: every src/href is a data URI or a fragment, no script, no @import
+    # no external requests: every src/href is a data URI or a fragment, one inline script
+    # (the user search box) and no @import
     refs = re.findall(r'(?:src|href)\s*=\s*["\']([^"\']*)', html)
     assert refs and all(r.startswith(("data:", "#")) for r in refs), refs
-    assert "<script" not in html and "@import" not in html and "url(" not in html
-    assert html.count("<img ") == 5 and html.count("data:image/png;base64,") == 5
+    assert html.count("<script") == 1 and "<script src" not in html
+    assert "@import" not in html and "url(" not in html
+    n_png = len(list((demo_dir / "figures").glob("*.png")))
+    assert html.count("<img ") == n_png == html.count("data:image/png;base64,")
     prov = json.loads((demo_dir / "provenance.json").read_text())
-    assert prov["seed"]["entropy"] == 3 and prov["model_version"]
+    assert prov["seed"] == 3 and prov["model_version"]
+    assert prov["sections"]["truth"] is True
 
 
 def test_demo_is_reproducible(demo_dir, tmp_path):
@@ -269,7 +277,8 @@ def test_demo_report_neutralises_csv_and_escapes_html(tmp_path, monkeypatch):
     assert "'=HYPERLINK(\"x\")" in users and "<script>alert(1)</script>" in users
     assert not any(u.startswith(("=", "+", "-", "@")) for u in users)
     html = (tmp_path / "index.html").read_text(encoding="utf-8")
-    assert "&lt;script&gt;alert(" in html and "<script" not in html
+    assert "&lt;script&gt;alert(" in html and "<script>alert(" not in html
+    assert html.count("<script") == 1  # the page's own search box, nothing from the data
 
 
 # ---- score, compare, datasets ------------------------------------------------------------

@@ -51,6 +51,7 @@ from .sections import (
     robustness_section,
     top_section,
 )
+from .truth import truth_section
 
 __all__ = ["run_report", "ReportResult", "sha256_file", "write_table", "GZIP_ROWS",
            "input_sums"]
@@ -123,7 +124,13 @@ def _sections(a: Analysis, opts: ReportOptions, files: Mapping[str, str], step: 
     """Sections 1–5 (provenance is added last, when the time is known)."""
     out = [data_section(a, files)]
     with step("Drawing the activity-vs-influence and top-user figures"):
-        out += [activity_section(a), top_section(a, opts)]
+        out.append(activity_section(a))
+    truth = None
+    if getattr(a.ds, "truth", None) is not None:
+        with step("Checking every metric against the planted truth"):
+            truth = truth_section(a, opts)
+    with step("Drawing the top users"):
+        out += ([truth] if truth is not None else []) + [top_section(a, opts)]
     if a.users["spread"].null_count() == a.users.height:
         out.append(absent("cards", "4. User cards", "No expected spread, so no user card."))
     else:
