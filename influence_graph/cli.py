@@ -229,6 +229,7 @@ def demo(
 
 @app.command()
 def validate(
+    ctx: typer.Context,
     events: Annotated[Optional[Path], typer.Option(help="Events file (CSV, CSV.gz or Parquet).")] = None,
     follows: Annotated[Optional[Path], typer.Option(help="Follows file.")] = None,
     users: Annotated[Optional[Path], typer.Option(help="Users file.")] = None,
@@ -253,12 +254,7 @@ def validate(
     """
     from .io.readers import load_dataset  # lazy (each command): the CLI starts fast
 
-    args = _reader_args(events=events, follows=follows, users=users, lenient=lenient,
-                        rejects=rejects, separator=separator, column_map=column_map,
-                        timestamp_format=timestamp_format, epoch_unit=epoch_unit,
-                        allow_empty=allow_empty, strict_columns=strict_columns,
-                        closed_user_set=closed_user_set, normalize_ids=normalize_ids,
-                        strip_ids=strip_ids, max_memory=max_memory)
+    args = _reader_args(ctx.params)
     with _errors(debug):
         ds = load_dataset(**args)
     typer.echo(repr(ds))
@@ -443,22 +439,12 @@ def report(
     debug: Debug = False,
 ) -> None:
     """Write the influence report of an event log (see --help)."""
-    if dataset is not None and any(f is not None for f in (events, follows, users)):
-        raise typer.BadParameter("give either --dataset or input files, not both")
-    if dataset is None and events is None and follows is None:
-        raise typer.BadParameter("give --events (and --follows, --users) or --dataset")
-    if dataset is not None and dataset not in _DATASET_CHOICES:
-        raise typer.BadParameter(f"--dataset must be higgs, congress or synthetic, not {dataset!r}")
+    _check_source(dataset, events, follows, users)
     if top < 0:
         raise typer.BadParameter("--top must be 0 or more")
     import signal
 
-    args = _reader_args(events=events, follows=follows, users=users, lenient=lenient,
-                        rejects=rejects, separator=separator, column_map=column_map,
-                        timestamp_format=timestamp_format, epoch_unit=epoch_unit,
-                        allow_empty=allow_empty, strict_columns=strict_columns,
-                        closed_user_set=closed_user_set, normalize_ids=normalize_ids,
-                        strip_ids=strip_ids, max_memory=max_memory)
+    args = _reader_args(ctx.params)
     mapping = parse_topics(topics)
     command = _command_line(ctx)
 
@@ -508,16 +494,34 @@ def _load(ds_args: dict, dataset: str | None, seed: int):  # -> Dataset (lazy im
     return load_dataset(**ds_args)
 
 
-def _reader_args(*, events, follows, users, lenient, rejects, separator, column_map,
-                 timestamp_format, epoch_unit, allow_empty, strict_columns, closed_user_set,
-                 normalize_ids, strip_ids, max_memory) -> dict:
-    """The keyword arguments of :func:`influence_graph.load_dataset` from the CLI options."""
-    return dict(events=events, follows=follows, users=users, strict=not lenient,
-                rejects=rejects, separator=parse_separator(separator),
-                column_map=parse_column_map(column_map), timestamp_format=timestamp_format,
-                epoch_unit=epoch_unit, allow_empty=allow_empty, strict_columns=strict_columns,
-                closed_user_set=closed_user_set, normalize_ids=normalize_ids,
-                strip_ids=strip_ids, max_memory=max_memory)
+#: The reader options every command that reads files takes (their CLI parameter names).
+_READER_KEYS = ("events", "follows", "users", "lenient", "rejects", "separator", "column_map",
+                "timestamp_format", "epoch_unit", "allow_empty", "strict_columns",
+                "closed_user_set", "normalize_ids", "strip_ids", "max_memory")
+
+
+def _reader_args(params: dict) -> dict:
+    """The keyword arguments of :func:`influence_graph.load_dataset` from a command's parsed
+    parameters (``ctx.params``)."""
+    p = {k: params.get(k) for k in _READER_KEYS}
+    return dict(events=p["events"], follows=p["follows"], users=p["users"],
+                strict=not p["lenient"], rejects=p["rejects"],
+                separator=parse_separator(p["separator"]),
+                column_map=parse_column_map(p["column_map"]),
+                timestamp_format=p["timestamp_format"], epoch_unit=p["epoch_unit"],
+                allow_empty=bool(p["allow_empty"]), strict_columns=bool(p["strict_columns"]),
+                closed_user_set=bool(p["closed_user_set"]), normalize_ids=p["normalize_ids"],
+                strip_ids=bool(p["strip_ids"]), max_memory=p["max_memory"])
+
+
+def _check_source(dataset: str | None, *files: object) -> None:
+    """``--dataset`` or input files, not both and not neither."""
+    if dataset is not None and any(f is not None for f in files):
+        raise typer.BadParameter("give either --dataset or input files, not both")
+    if dataset is None and all(f is None for f in files):
+        raise typer.BadParameter("give --events (and --follows, --users) or --dataset")
+    if dataset is not None and dataset not in _DATASET_CHOICES:
+        raise typer.BadParameter(f"--dataset must be higgs, congress or synthetic, not {dataset!r}")
 
 
 _DATASET_CHOICES = ("higgs", "congress", "synthetic")
@@ -560,18 +564,8 @@ def score(
     debug: Debug = False,
 ) -> None:
     """Write every user's metric tables (see --help)."""
-    if dataset is not None and any(f is not None for f in (events, follows, users)):
-        raise typer.BadParameter("give either --dataset or input files, not both")
-    if dataset is None and events is None and follows is None:
-        raise typer.BadParameter("give --events (and --follows, --users) or --dataset")
-    if dataset is not None and dataset not in _DATASET_CHOICES:
-        raise typer.BadParameter(f"--dataset must be one of {', '.join(_DATASET_CHOICES)}")
-    args = _reader_args(events=events, follows=follows, users=users, lenient=lenient,
-                        rejects=rejects, separator=separator, column_map=column_map,
-                        timestamp_format=timestamp_format, epoch_unit=epoch_unit,
-                        allow_empty=allow_empty, strict_columns=strict_columns,
-                        closed_user_set=closed_user_set, normalize_ids=normalize_ids,
-                        strip_ids=strip_ids, max_memory=max_memory)
+    _check_source(dataset, events, follows, users)
+    args = _reader_args(ctx.params)
     from .report.analysis import ReportOptions  # lazy (each command): the CLI starts fast
     from .report.score import run_score
 
