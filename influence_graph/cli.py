@@ -549,6 +549,7 @@ def score(
     precision: Annotated[
         float, typer.Option(help="Target relative error of the expected spread (top users).")
     ] = 0.05,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress display.")] = False,
     lenient: Lenient = False,
     rejects: Rejects = None,
     separator: Separator = ",",
@@ -573,7 +574,7 @@ def score(
         ds = _load(args, dataset, seed)
         folder = run_score(ds, out, ReportOptions(seed=seed, n_jobs=jobs, rel_error=precision),
                            files={k: args[k] for k in ("events", "follows", "users")},
-                           command=_command_line(ctx))
+                           command=_command_line(ctx), progress=not quiet)
     typer.echo(f"tables written: {folder} (activity, influence)")
 
 

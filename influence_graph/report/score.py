@@ -28,6 +28,7 @@ import polars as pl
 
 import influence_graph as ig
 
+from ._steps import steps
 from .analysis import ReportOptions, influence_table
 from .atomic import REPORT_MARKER, atomic_dir, check_replaceable
 from .user_report import input_sums, write_table
@@ -38,17 +39,31 @@ __all__ = ["run_score"]
 def run_score(
     ds: Any, out: str | Path, options: ReportOptions | None = None, *,
     files: Mapping[str, str | Path | None] | None = None, command: str = "",
+    progress: bool = False,
 ) -> Path:
     """Score every user of ``ds`` and write the tables into ``out`` (module docstring).
 
-    Returns the folder. Raises ``BAD_PARAM`` for an ``out`` folder holding other files;
-    errors of the estimators leave ``out`` as it was.
+    ``progress``: a line per step on stderr (a spinner on a terminal). Returns the
+    folder. Raises ``BAD_PARAM`` for an ``out`` folder holding other files; errors of the
+    estimators leave ``out`` as it was.
     """
     opts = options or ReportOptions()
     out = Path(out)
     check_replaceable(out.absolute())
     t0 = time.perf_counter()
-    tables = {"activity": ig.activity(ds), "influence": influence_table(ds, opts)}
+    with steps(progress) as step:
+        with step(f"Counting activity ({ds.n_users:,} users)"):
+            act = ig.activity(ds)
+        with step("Scoring influence: expected spread with intervals, defended score"):
+            inf = influence_table(ds, opts)
+        tables = {"activity": act, "influence": inf}
+        with step("Writing the tables (all or nothing)"):
+            _write(ds, out, tables, opts, files, command, t0)
+    return out
+
+
+def _write(ds: Any, out: Path, tables: dict[str, pl.DataFrame], opts: ReportOptions,
+           files: Mapping[str, str | Path | None] | None, command: str, t0: float) -> None:
     with atomic_dir(out) as tmp:
         for name, df in tables.items():
             write_table(df, tmp, name)
@@ -60,4 +75,3 @@ def run_score(
                 "polars": pl.__version__, "dataset": repr(ds), "tables": sorted(tables),
                 "seconds": round(time.perf_counter() - t0, 2)}
         (tmp / REPORT_MARKER).write_text(json.dumps(prov, indent=2, default=str))
-    return out
