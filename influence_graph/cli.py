@@ -590,6 +590,7 @@ def compare(
     out: Annotated[Optional[Path], typer.Option(help="Also write the comparison tables "
                                                 "(Parquet and CSV) into this folder.")] = None,
     seed: Annotated[int, typer.Option(help="Seed of the bootstrap intervals.")] = 7,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress display.")] = False,
     debug: Debug = False,
 ) -> None:
     """Compare the metrics of a table: rank correlations with bootstrap intervals, top-k
@@ -601,10 +602,13 @@ def compare(
     import polars as pl
 
     from .compare.metrics import compare_metrics
+    from .report.progress import steps
 
-    with _errors(debug):
-        frame = _read_table(table)
-        res = compare_metrics(frame, metric or None, seed=seed)
+    with _errors(debug), steps(not quiet) as step:
+        with step(f"Reading {table.name}"):
+            frame = _read_table(table)
+        with step(f"Comparing the metrics of {frame.height:,} users (bootstrap intervals)"):
+            res = compare_metrics(frame, metric or None, seed=seed)
         if out is not None:
             from .report.atomic import REPORT_MARKER, atomic_dir
             from .report.user_report import write_table

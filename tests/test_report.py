@@ -298,9 +298,9 @@ def test_report_on_higgs(higgs_dir, tmp_path, monkeypatch):
 
 
 def test_a_card_past_the_time_budget_names_its_move_without_explaining_it(world):
-    from influence_graph.report._steps import steps
     from influence_graph.report.analysis import analyse
     from influence_graph.report.cards import build_card, card_html
+    from influence_graph.report.progress import steps
 
     folder, _out, _args = world
     ds = ig.load_dataset(events=folder / "events.parquet", follows=folder / "follows.csv",

@@ -36,7 +36,7 @@ import polars as pl
 import influence_graph as ig
 
 from ..temporal.score import absolute_score
-from ._steps import Step
+from .progress import Step
 
 __all__ = [
     "ReportOptions",

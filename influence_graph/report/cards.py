@@ -23,8 +23,8 @@ import polars as pl
 import influence_graph as ig
 
 from . import _html, plots
-from ._steps import Step
 from .analysis import Analysis, ReportOptions
+from .progress import Step
 from .sections import Section, manipulation_rule_text, render_figure
 
 __all__ = ["UserCard", "build_card", "card_html", "cards_section", "TOPIC_COLUMNS"]

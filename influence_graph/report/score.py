@@ -28,9 +28,9 @@ import polars as pl
 
 import influence_graph as ig
 
-from ._steps import steps
 from .analysis import ReportOptions, influence_table
 from .atomic import REPORT_MARKER, atomic_dir, check_replaceable
+from .progress import steps
 from .user_report import input_sums, write_table
 
 __all__ = ["run_score"]

@@ -21,8 +21,8 @@ import polars as pl
 import influence_graph as ig
 
 from . import _html, plots
-from ._steps import Step
 from .analysis import MANIPULATION_RATIO, Analysis, ReportOptions
+from .progress import Step
 
 __all__ = [
     "Section",

@@ -37,10 +37,10 @@ import influence_graph as ig
 
 from ..io.safe_csv import write_safe_csv
 from . import _html
-from ._steps import steps
 from .analysis import Analysis, ReportOptions, analyse
 from .atomic import REPORT_MARKER, atomic_dir, check_replaceable
 from .cards import build_card, cards_section
+from .progress import steps
 from .sections import (
     SEARCH_JS,
     Section,
