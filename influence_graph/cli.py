@@ -278,6 +278,7 @@ def spread(
     top_k: Annotated[int, typer.Option(help="Users whose precision stops the sampling.")] = 100,
     seed: Annotated[int, typer.Option(help="Seed.")] = 0,
     n_jobs: Annotated[Optional[int], typer.Option(help="Threads (default: all cores).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="No progress display.")] = False,
     lenient: Lenient = False,
     rejects: Rejects = None,
     separator: Separator = ",",
@@ -298,23 +299,27 @@ def spread(
     from .io.readers import load_probabilities
     from .io.safe_csv import write_safe_csv
 
+    from .report.progress import steps
+
     cmap = parse_column_map(column_map)
-    with _errors(debug):
-        table = load_probabilities(
-            probabilities,
-            strict=not lenient,
-            rejects=rejects,
-            separator=parse_separator(separator),
-            column_map=cmap,
-            allow_empty=allow_empty,
-            strict_columns=strict_columns,
-            normalize_ids=normalize_ids,
-            strip_ids=strip_ids,
-            max_memory=max_memory,
-        )
-        res = expected_spread(
-            table, model=model, rel_error=rel_error, top_k=top_k, seed=seed, n_jobs=n_jobs
-        )
+    with _errors(debug), steps(not quiet) as step:
+        with step(f"Reading {probabilities.name}"):
+            table = load_probabilities(
+                probabilities,
+                strict=not lenient,
+                rejects=rejects,
+                separator=parse_separator(separator),
+                column_map=cmap,
+                allow_empty=allow_empty,
+                strict_columns=strict_columns,
+                normalize_ids=normalize_ids,
+                strip_ids=strip_ids,
+                max_memory=max_memory,
+            )
+        with step(f"Estimating expected spread ({model.upper()}, RIS, {table.height:,} edges)"):
+            res = expected_spread(
+                table, model=model, rel_error=rel_error, top_k=top_k, seed=seed, n_jobs=n_jobs
+            )
     if out.suffix.lower() in (".parquet", ".pq"):
         res.table.write_parquet(out)
     else:
