@@ -115,6 +115,12 @@ def test_change_adds_up_and_matches_scores_over_time(world):
     assert c.delta == ch["delta"][0]                       # the very number reported
     assert c.score_delta == pytest.approx(ch["score_delta"][0], abs=1e-9)
     assert c.summary.startswith(f"{c.score_delta:+.1f} points")
+    # reusing the table's windows and spreads: the very same explanation, no re-estimation
+    reused = explain_change(world, user, starts[0], starts[1], seed=3, runs=600, over_time=over)
+    assert reused.delta == c.delta and reused.table.equals(c.table)
+    assert reused.window_a == c.window_a and reused.summary == c.summary
+    with pytest.raises(InputValidationError, match="window_start values"):
+        explain_change(world, user, starts[0] + timedelta(hours=1), starts[1], over_time=over)
 
 
 def test_exact_copy_explains_nothing():

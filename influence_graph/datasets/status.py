@@ -56,6 +56,8 @@ def status(
         ``bytes``, ``looked_in`` (every place searched, in order, ``; ``-separated) and
         ``how_to_get``.
     """
+    if not isinstance(fetch, bool):
+        raise TypeError(f"The 'fetch' parameter must be True or False; got {fetch!r:.60}")
     env = os.environ if env is None else env
     rows = []
     for name in DATASETS:

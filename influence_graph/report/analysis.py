@@ -93,11 +93,6 @@ class ReportOptions:
     change_seconds : float
         Time budget of the cards: no new card explains its biggest move after it (the
         move is still named, with its test).
-    change_max_users : int or None
-        Largest data set (users) whose cards explain their biggest move; None (default):
-        no cap, only ``change_seconds`` (:func:`influence_graph.explain_change`
-        re-estimates every window and runs the 32 coalitions of forward cascades in one
-        search per run: about 10 s per user on Higgs, 304,691 users).
     index_rows : int
         Most users listed in the page's searchable index (all are in users.csv).
     confidence, top_k : float, int
@@ -121,7 +116,6 @@ class ReportOptions:
     attack_replicates: int = 4
     robustness_seconds: float = 120.0
     change_seconds: float = 120.0
-    change_max_users: int | None = None
     index_rows: int = 5000
     confidence: float = 0.95
     top_k: int = 100
@@ -139,7 +133,7 @@ class ReportOptions:
             "attack_replicates": self.attack_replicates,
             "robustness_seconds": self.robustness_seconds,
             "change_seconds": self.change_seconds,
-            "change_max_users": self.change_max_users, "top": self.top,
+            "top": self.top,
             "users": list(self.users), "topics_mapping": dict(self.topics or {}) or None,
             "manipulation_ratio": MANIPULATION_RATIO,
         }

@@ -25,7 +25,7 @@ import influence_graph as ig
 from . import _html, plots
 from .analysis import Analysis, ReportOptions
 from .progress import Step
-from .sections import Section, manipulation_rule_text, render_figure
+from .sections import GZIP_ROWS, Section, manipulation_rule_text, render_figure
 
 __all__ = ["UserCard", "build_card", "card_html", "cards_section", "TOPIC_COLUMNS"]
 
@@ -116,18 +116,13 @@ def _timeline(a: Analysis, user: str, opts: ReportOptions, explain_change: bool
     move = (f"Biggest move: {row['score_delta']:+.1f} points, windows starting "
             f"{row['window_a']} → {row['window_b']} (test: {row['verdict']}); not explained "
             "here: ")
-    if opts.change_max_users is not None and a.ds.n_users > opts.change_max_users:
-        why["change"] = (move + f"the data have {a.ds.n_users:,} users, more than the "
-                         f"{opts.change_max_users:,} up to which the report explains moves "
-                         "(influence_graph.explain_change computes it).")
-        return tl, None, row, why
     if not explain_change:
         why["change"] = (move + f"the time budget for explanations ({opts.change_seconds:.0f} "
                          "s) was spent on earlier cards (influence_graph.explain_change "
                          "computes it).")
         return tl, None, row, why
-    change = ig.explain_change(a.ds, user, row["window_a"], row["window_b"], window=a.window,
-                               seed=opts.seed, n_jobs=opts.n_jobs)
+    change = ig.explain_change(a.ds, user, row["window_a"], row["window_b"], seed=opts.seed,
+                               n_jobs=opts.n_jobs, over_time=a.over_time)
     return tl, change, row, why
 
 
@@ -244,8 +239,8 @@ def cards_section(a: Analysis, cards: list[UserCard]) -> Section:
                     "2 days), every user in the over_time table (the R paired runs behind "
                     "each spread are left out: scores_over_time with the recorded seed gives "
                     "them), every tested change (real or noise, Benjamini–Hochberg at 5%) in "
-                    "score_changes. Tables of more than 200,000 rows come as .csv.gz beside "
-                    "their Parquet file.</p>")
+                    f"score_changes. Tables of more than {GZIP_ROWS:,} rows come as .csv.gz "
+                    "beside their Parquet file.</p>")
         tables.update({"over_time": a.over_time.drop("spread_replicates", strict=False),
                        "score_changes": a.changes})
     if a.topics is not None:

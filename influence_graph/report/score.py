@@ -12,7 +12,7 @@ Writes into a folder (replaced only when complete, like the report):
 ``provenance.json``
     Package and model versions, seed, settings, input SHA-256 sums, the command line.
 
-CSVs have formula cells neutralised (gzip above :data:`~.user_report.GZIP_ROWS` rows).
+CSVs have formula cells neutralised (gzip above :data:`~.sections.GZIP_ROWS` rows).
 """
 
 from __future__ import annotations

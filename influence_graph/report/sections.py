@@ -38,7 +38,11 @@ __all__ = [
     "manipulation_rule_text",
     "INDEX_COLUMNS",
     "SEARCH_JS",
+    "GZIP_ROWS",
 ]
+
+#: Tables with more rows than this get a gzip-compressed CSV (``<name>.csv.gz``).
+GZIP_ROWS = 200_000
 
 #: What each rule code of the ingest report means (codes of :func:`influence_graph.load_dataset`).
 RULE_MEANINGS: dict[str, str] = {
@@ -259,7 +263,7 @@ def top_section(a: Analysis, opts: ReportOptions) -> Section:
         _p(f"The {shown:,} users with the largest expected spread are listed; "
            + ("that is every user." if shown == index.height else
               f"all {index.height:,} are in users.parquet and users.csv"
-              + (".gz." if index.height > 200_000 else "."))),
+              + (".gz." if index.height > GZIP_ROWS else "."))),
         _html.wide_table_html(index, max_rows=shown, table_id="user-index"),
     ]
     return Section("top", title, "".join(parts), figures=figs, tables={"users": users})

@@ -9,7 +9,7 @@ writes a report folder **all or nothing** (:func:`~.atomic.atomic_dir`):
     inline script (the user search box).
 ``<table>.parquet`` / ``<table>.csv``
     Every table of the page (users, ingest, correlations, robustness, over time …); a
-    table of more than :data:`GZIP_ROWS` rows as ``<table>.csv.gz`` (Higgs' over-time
+    table of more than :data:`~.sections.GZIP_ROWS` rows as ``<table>.csv.gz`` (Higgs' over-time
     table is 2.1 million rows: 362 MB as plain CSV);
     ``cards/card-<n>-*.parquet|csv`` the tables of each user card. CSVs go through
     :func:`~influence_graph.io.safe_csv.write_safe_csv` (formula cells neutralised).
@@ -22,7 +22,6 @@ writes a report folder **all or nothing** (:func:`~.atomic.atomic_dir`):
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 import time
@@ -35,6 +34,7 @@ import polars as pl
 
 import influence_graph as ig
 
+from ..datasets._fetch import sha256_file
 from ..io.safe_csv import write_safe_csv
 from . import _html
 from .analysis import Analysis, ReportOptions, analyse
@@ -42,6 +42,7 @@ from .atomic import REPORT_MARKER, atomic_dir, check_replaceable
 from .cards import build_card, cards_section
 from .progress import steps
 from .sections import (
+    GZIP_ROWS,
     SEARCH_JS,
     Section,
     absent,
@@ -53,8 +54,7 @@ from .sections import (
 )
 from .truth import truth_section
 
-__all__ = ["run_report", "ReportResult", "sha256_file", "write_table", "GZIP_ROWS",
-           "input_sums"]
+__all__ = ["run_report", "ReportResult", "sha256_file", "write_table", "input_sums"]
 
 
 @dataclass(frozen=True)
@@ -76,15 +76,6 @@ class ReportResult:
     seconds: float
 
 
-def sha256_file(path: str | Path) -> str:
-    """SHA-256 of a file, read in 1 MiB blocks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _csv_ready(df: pl.DataFrame) -> pl.DataFrame:
     """Nested columns (lists, structs) as text, which CSV cannot hold otherwise."""
     exprs = []
@@ -96,24 +87,26 @@ def _csv_ready(df: pl.DataFrame) -> pl.DataFrame:
     return df.with_columns(exprs) if exprs else df
 
 
-#: Tables with more rows than this get a gzip-compressed CSV (``<name>.csv.gz``).
-GZIP_ROWS = 200_000
-
-
 def write_table(df: pl.DataFrame, folder: Path, name: str) -> None:
     """Write ``df`` as ``<name>.parquet`` (exact) and ``<name>.csv`` (formulas neutralised;
-    ``<name>.csv.gz`` above :data:`GZIP_ROWS` rows)."""
+    ``<name>.csv.gz`` above :data:`~.sections.GZIP_ROWS` rows)."""
     df.write_parquet(folder / f"{name}.parquet")
     suffix = ".csv.gz" if df.height > GZIP_ROWS else ".csv"
     write_safe_csv(_csv_ready(df), folder / f"{name}{suffix}")
 
 
 def input_sums(files: Mapping[str, str | Path | None], ds: Any) -> dict[str, Any]:
-    """``{kind: {"path", "sha256"}}`` of the input files, or the data set's provenance."""
+    """``{kind: {"path", "sha256"}}`` of the input files, or the data set's provenance.
+
+    The sums :func:`influence_graph.load_dataset` computed while reading (its
+    provenance) are reused; a file it did not read is hashed here.
+    """
+    known = (ds.provenance or {}).get("sha256", {})
     out: dict[str, Any] = {}
     for kind, path in files.items():
         if path is not None:
-            out[kind] = {"path": str(path), "sha256": sha256_file(path)}
+            out[kind] = {"path": str(path),
+                         "sha256": known.get(str(path)) or sha256_file(path)}
     if not out and ds.provenance:
         out["dataset_provenance"] = ds.provenance
     return out

@@ -59,15 +59,22 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import combinations
+from typing import Any
 
 import numpy as np
 import polars as pl
 
 from .._rng import SeedLike, as_seed_sequence
-from .._validation import bad_param, check_dataset, check_int, check_number
+from .._validation import bad_param, check_columns, check_dataset, check_int, check_number
 from ..graphs.credible import engagement_pairs
 from ..io.dataset import Dataset
-from .over_time import DEFAULT_REPLICATES, replicate_seeds, window_probabilities, window_runs
+from .over_time import (
+    DEFAULT_REPLICATES,
+    replicate_seeds,
+    window_dataset,
+    window_probabilities,
+    window_runs,
+)
 from .score import absolute_score, relative_score
 from .windows import window_bounds
 
@@ -207,6 +214,28 @@ def _grid_index(name: str, start: datetime, bounds: list[tuple[datetime, datetim
     shown = ", ".join(live[:6]) + (", …" if len(live) > 6 else "")
     raise bad_param(name, start, "start a window of this log's grid that has events "
                     f"(the window_start values of scores_over_time: {shown})")
+
+
+def _table_window(over_time: pl.DataFrame, name: str, start: datetime
+                  ) -> tuple[tuple[datetime, datetime], pl.DataFrame]:
+    """The window of a scores_over_time table starting at ``start``: its bounds and every
+    user's reported spread; an error names the starts that have spreads."""
+    check_columns(over_time, ["user", "window_start", "window_end", "spread"],
+                  what="over_time")
+    rows = over_time.filter(pl.col("window_start") == start, pl.col("spread").is_not_null())
+    if rows.height == 0:
+        live = over_time.filter(pl.col("spread").is_not_null())["window_start"].unique().sort()
+        shown = ", ".join(f"{d:%Y-%m-%d %H:%M}" for d in live.head(6).to_list())
+        raise bad_param(name, start, "start a window of over_time that has events "
+                        f"(its window_start values with a spread: {shown})")
+    return (start, rows["window_end"][0]), rows.select("user", "spread")
+
+
+def _learned(ds: Dataset, bounds: tuple[datetime, datetime]) -> tuple[Dataset, Any, pl.DataFrame]:
+    """A window's log, its graphs and learned probabilities."""
+    w, _ = window_dataset(ds, *bounds)
+    g, table = window_probabilities(w)
+    return w, g, table
 
 
 # ---- the forward estimate with paired coins -----------------------------------------------
@@ -351,6 +380,7 @@ def explain_change(
     rel_error: float = 0.1,
     top_k: int | None = 100,
     n_jobs: int | None = None,
+    over_time: pl.DataFrame | None = None,
 ) -> ChangeExplanation:
     """Why ``user``'s score moved from window a to window b, in causes that add up.
 
@@ -375,6 +405,12 @@ def explain_change(
         this quantile of window b's users.
     replicates, rel_error, top_k, n_jobs
         As in :func:`scores_over_time` (they set the reported spreads).
+    over_time : polars.DataFrame, optional
+        The :func:`scores_over_time` table the two windows come from. Its spreads are
+        the reported ones (the change then adds up to that table's delta exactly, and
+        no window is estimated again: only the two windows' probabilities are learned
+        for the forward runs); its ``window_start``/``window_end`` set the windows, so
+        ``window``, ``step``, ``replicates``, ``rel_error`` and ``top_k`` are not used.
 
     Returns
     -------
@@ -398,24 +434,31 @@ def explain_change(
     check_number("rel_error", rel_error, low=0.0, low_open=True)
     check_int("top_k", top_k, low=1, allow_none=True)
     check_int("n_jobs", n_jobs, low=1, allow_none=True)
-    ts = ds.events["timestamp"]
-    bounds = window_bounds(ts.min(), ts.max(), window=window, step=step)
-    idx = [_grid_index(name, start, bounds, ds.events)
-           for name, start in (("window_a", start_a), ("window_b", start_b))]
-    seeds = replicate_seeds(seed, len(bounds), replicates, True)
-    opts = {"rel_error": rel_error * replicates ** 0.5, "top_k": top_k, "n_jobs": n_jobs,
-            "confidence": 0.95}
-    wins, _ = window_runs(ds, bounds, seeds, opts, crn=True, keep=idx)
-    run_a, run_b = wins[idx[0]], wins[idx[1]]
-    wa, wb = run_a.dataset, run_b.dataset
-    ta, tb = run_a.table, run_b.table
-    spreads = [r.replicates.select("user", spread=pl.col("spread_replicates").list.mean())
-               for r in (run_a, run_b)]  # type: ignore[union-attr]
-    sa, sb = spreads
+    if over_time is None:
+        ts = ds.events["timestamp"]
+        bounds = window_bounds(ts.min(), ts.max(), window=window, step=step)
+        idx = [_grid_index(name, start, bounds, ds.events)
+               for name, start in (("window_a", start_a), ("window_b", start_b))]
+        seeds = replicate_seeds(seed, len(bounds), replicates, True)
+        opts = {"rel_error": rel_error * replicates ** 0.5, "top_k": top_k, "n_jobs": n_jobs,
+                "confidence": 0.95}
+        wins, _ = window_runs(ds, bounds, seeds, opts, crn=True, keep=idx)
+        run_a, run_b = wins[idx[0]], wins[idx[1]]
+        bound_a, bound_b = bounds[idx[0]], bounds[idx[1]]
+        wa, wb = run_a.dataset, run_b.dataset
+        ta, tb = run_a.table, run_b.table
+        names = run_a.graph.users  # type: ignore[union-attr]
+        sa, sb = (r.replicates.select("user", spread=pl.col("spread_replicates").list.mean())
+                  for r in (run_a, run_b))  # type: ignore[union-attr]
+    else:
+        (bound_a, sa), (bound_b, sb) = (_table_window(over_time, name, start) for name, start
+                                        in (("window_a", start_a), ("window_b", start_b)))
+        (wa, ga, ta), (wb, _, tb) = (_learned(ds, b) for b in (bound_a, bound_b))
+        names = ga.users["user"]
     s_a = float(sa.filter(pl.col("user") == user)["spread"][0])
     s_b = float(sb.filter(pl.col("user") == user)["spread"][0])
 
-    e = _edges(run_a.graph.users, ta, tb)  # type: ignore[union-attr,arg-type]
+    e = _edges(names, ta, tb)  # type: ignore[arg-type]
     root = e.users.index(user)
     changed = e.p_a != e.p_b
     out_u = (e.source == user).to_numpy()
@@ -468,7 +511,7 @@ def explain_change(
     posts = [int(w.events.filter(pl.col("user") == user, pl.col("action") == "post").height)
              for w in (wa, wb)]
     summary = _change_summary(table, s_a, s_b, score_delta, posts)
-    return ChangeExplanation(user, bounds[idx[0]], bounds[idx[1]], s_a, s_b, delta, sc_a, sc_b,
+    return ChangeExplanation(user, bound_a, bound_b, s_a, s_b, delta, sc_a, sc_b,
                              score_delta, rel_a, rel_b, relative_delta, posts[0], posts[1],
                              table, summary)
 
